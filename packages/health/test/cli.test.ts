@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHealth, healthListener, type Health } from '../src/index.js';
+import { parseArgs } from '../src/cli/healthcheck.js';
+import { freePort } from './support/servers.js';
+import { listen, type Listening } from './support/http.js';
+
+const bin = fileURLToPath(new URL('../bin/vigil-healthcheck.js', import.meta.url));
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Bounded even if the CLI were broken: the test fails instead of hanging.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+describe('vigil-healthcheck', () => {
+  let health: Health;
+  let service: Listening;
+  let hanging: Listening;
+  const state = { db: true, search: true };
+
+  beforeAll(async () => {
+    health = createHealth({
+      registry: null,
+      checks: [
+        { name: 'postgres', run: () => { if (!state.db) throw new Error('connect ECONNREFUSED 127.0.0.1:5432 (postgres://app:pw-Leak-1@db/app)'); } },
+        { name: 'search', criticality: 'warning', run: () => { if (!state.search) throw new Error('index is 2h stale'); } },
+      ],
+    });
+    service = await listen(healthListener(health));
+    hanging = await listen(() => undefined);
+  });
+
+  afterAll(async () => {
+    health?.close();
+    await service?.close();
+    await hanging?.close();
+  });
+
+  it('exits 0 when healthy and prints nothing', async () => {
+    Object.assign(state, { db: true, search: true });
+    const result = await runCli([`${service.url}/health`, '--timeout', '5000']);
+    expect(result.stderr).toBe('');
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('exits 1 with one line for a failing warning check', async () => {
+    Object.assign(state, { db: true, search: false });
+    const result = await runCli(['--url', `${service.url}/health`]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('warning: search: index is 2h stale\n');
+  });
+
+  it('exits 2 with one line per failing check when a critical check fails, secrets masked', async () => {
+    Object.assign(state, { db: false, search: false });
+    const result = await runCli([], { VIGIL_HEALTHCHECK_URL: `${service.url}/health` });
+    expect(result.code).toBe(2);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'critical: postgres: connect ECONNREFUSED 127.0.0.1:5432 (postgres://app:***@db/app)',
+      'warning: search: index is 2h stale',
+    ]);
+  });
+
+  it('exits 2 within its timeout when the service accepts the connection but never answers', async () => {
+    const result = await runCli([`${hanging.url}/health`, '--timeout', '3s']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain(`critical: no answer from ${hanging.url}/health within 3000ms`);
+    // The budget counts from process start, so the whole run stays within the timeout (plus spawn overhead).
+    expect(result.ms).toBeGreaterThanOrEqual(2500);
+    expect(result.ms).toBeLessThan(3000 + 1000);
+  });
+
+  it('exits 2 when nothing listens', async () => {
+    const port = await freePort();
+    const result = await runCli([`http://127.0.0.1:${port}/health`, '--timeout', '3000']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/^critical: cannot reach http:\/\/127\.0\.0\.1:\d+\/health: ECONNREFUSED\n$/);
+  });
+
+  it('explains bad arguments', async () => {
+    const result = await runCli(['--timeout', 'soon']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('vigil-healthcheck: --timeout must be milliseconds or a number followed by "s", got "soon"');
+    expect(() => parseArgs(['--bogus'], {})).toThrow('unknown argument "--bogus"');
+    expect(parseArgs([], { PORT: '8080' })).toEqual({ url: 'http://127.0.0.1:8080/health', timeoutMs: 5000 });
+  });
+});
