@@ -54,7 +54,16 @@ export interface HealthOptions {
   readonly maxEventLoopDelayMs?: number;
   /** Where to read cgroup files (tests point this at a fixture tree). */
   readonly cgroup?: CgroupPaths;
+  /**
+   * Runs every check in the background this often, so `health_check_status` stays current
+   * when nothing probes (a scrape alone never runs a check). Shares in-flight runs with
+   * probes and honours each check's `cacheTtlMs`. Stops at `close()` and when shutdown
+   * begins. Default 15 000 ms; 0 disables.
+   */
+  readonly refreshIntervalMs?: number;
 }
+
+export const defaultRefreshIntervalMs = 15_000;
 
 /**
  * The health of one process: its checks, liveness, readiness and diagnostics. Endpoint
@@ -71,8 +80,15 @@ export class Health {
   private loopDelayWindowStart = Date.now();
   private previousWindowDelayMs = 0;
   private shutdownStarted = false;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(options: HealthOptions = {}) {
+    const refreshIntervalMs = options.refreshIntervalMs ?? defaultRefreshIntervalMs;
+    if (typeof refreshIntervalMs !== 'number' || !Number.isFinite(refreshIntervalMs) || refreshIntervalMs < 0) {
+      throw new TypeError(
+        `@vigil/health: createHealth: refreshIntervalMs must be 0 (off) or a positive number of milliseconds, got ${String(refreshIntervalMs)}`,
+      );
+    }
     this.registry = options.registry;
     this.maxEventLoopDelayMs = options.maxEventLoopDelayMs ?? 5000;
     this.version = options.version ?? process.env.SERVICE_VERSION ?? process.env.npm_package_version ?? 'unknown';
@@ -82,6 +98,11 @@ export class Health {
     this.loopDelay = monitorEventLoopDelay({ resolution: 20 });
     this.loopDelay.enable();
     for (const check of options.checks ?? []) this.addCheck(check);
+    if (refreshIntervalMs > 0) {
+      this.refreshTimer = setInterval(() => void this.refresh(), refreshIntervalMs);
+      // A background refresh must never be what keeps a process alive.
+      this.refreshTimer.unref();
+    }
   }
 
   addCheck(check: HealthCheck): this {
@@ -105,6 +126,8 @@ export class Health {
   /** Readiness fails from now on; called by graceful shutdown on the first signal. */
   beginShutdown(): void {
     this.shutdownStarted = true;
+    // Checks may touch pools the shutdown hooks are about to close.
+    this.stopRefresh();
   }
 
   /** The process and its event loop only: never a dependency, so an outage cannot make an orchestrator restart every pod. */
@@ -173,9 +196,23 @@ export class Health {
     return runner.run();
   }
 
-  /** Stops the event-loop sampler. */
+  /**
+   * Runs every check now (shared with any probe in flight; a check within its `cacheTtlMs`
+   * is not run again), updating `health_check_status`. Never rejects.
+   */
+  async refresh(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.run().catch(() => undefined)));
+  }
+
+  /** Stops the background refresh and the event-loop sampler. */
   close(): void {
+    this.stopRefresh();
     this.loopDelay.disable();
+  }
+
+  private stopRefresh(): void {
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
   }
 
   /**

@@ -1,6 +1,6 @@
 export { CheckRunner, defaultCheckTimeoutMs } from './checks.js';
 export type { CheckDetails, CheckResult, CheckReturn, Criticality, HealthCheck } from './checks.js';
-export { Health, createHealth, overallStatus } from './health.js';
+export { Health, createHealth, defaultRefreshIntervalMs, overallStatus } from './health.js';
 export type {
   DiagnosticsReport,
   HealthOptions,

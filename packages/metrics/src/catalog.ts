@@ -143,9 +143,11 @@ export const defaultNodeMetrics = {
   heapSizeTotal: { name: 'nodejs_heap_size_total_bytes', type: 'gauge' },
   heapSizeUsed: { name: 'nodejs_heap_size_used_bytes', type: 'gauge' },
   externalMemory: { name: 'nodejs_external_memory_bytes', type: 'gauge' },
-  activeHandles: { name: 'nodejs_active_handles_total', type: 'gauge' },
-  activeRequests: { name: 'nodejs_active_requests_total', type: 'gauge' },
-  activeResources: { name: 'nodejs_active_resources_total', type: 'gauge' },
+  // Per-type gauges (label `type`); sum them for the total. prom-client's extra `*_total`
+  // gauges are not exposed: `promtool check metrics` rejects `_total` on a non-counter.
+  activeHandles: { name: 'nodejs_active_handles', type: 'gauge' },
+  activeRequests: { name: 'nodejs_active_requests', type: 'gauge' },
+  activeResources: { name: 'nodejs_active_resources', type: 'gauge' },
   gcDuration: { name: 'nodejs_gc_duration_seconds', type: 'histogram' },
   version: { name: 'nodejs_version_info', type: 'gauge' },
 } as const satisfies Record<string, { name: string; type: MetricType }>;

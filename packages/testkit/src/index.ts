@@ -1,1 +1,12 @@
-export {};
+export { startPrometheus } from './prometheus.js';
+export type { PrometheusConfig, PrometheusInstance, PromAlert, PromRuleGroup, PromSample, PromTarget, StartPrometheusOptions } from './prometheus.js';
+export { startAlertmanager } from './alertmanager.js';
+export type { AlertmanagerConfig, AlertmanagerInstance, AmAlert, AmPostableAlert, StartAlertmanagerOptions } from './alertmanager.js';
+export { isFiring, startWebhookReceiver } from './webhook.js';
+export type { Notification, WebhookPayload, WebhookReceiver } from './webhook.js';
+export { defaultProbes, noLauncherMessage, selectLauncher } from './launcher.js';
+export type { LauncherChoice, LauncherKind, LauncherProbes } from './launcher.js';
+export type { LaunchOptions } from './component.js';
+export { freePort } from './ports.js';
+export { waitUntil, waitForReady } from './wait.js';
+export type { WaitOptions } from './wait.js';

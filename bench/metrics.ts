@@ -1,0 +1,340 @@
+/**
+ * @vigil/metrics against prom-client and @autometrics/autometrics, in one process and one run.
+ * Every case is timed in several interleaved rounds and the MEDIAN ns/call is reported, because
+ * the machine is shared and noisy. Targets are printed PASS/FAIL; the exit code stays 0.
+ *
+ *   pnpm exec tsx bench/metrics.ts     (also run by `pnpm bench`)
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { autometrics } from '@autometrics/autometrics';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { createVigilMetrics, latencyBucketsSeconds } from '@vigil/metrics';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+
+const rounds = 15;
+const syncCalls = 400_000;
+const asyncCalls = 100_000;
+let sink = 0;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+type Case = { name: string; run: (calls: number) => void | Promise<void>; calls: number };
+
+interface Measured {
+  /** Median ns/call per case. */
+  readonly medians: Map<string, number>;
+  /** ns/call per case per round; rounds are aligned across cases. */
+  readonly rounds: Map<string, number[]>;
+}
+
+/** Runs each case once per round, interleaved, so drift hits every case alike. */
+async function measure(cases: Case[]): Promise<Measured> {
+  const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  for (const c of cases) await c.run(Math.min(c.calls, 50_000)); // warm-up: let V8 optimise
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) {
+      // Garbage left by the previous case (autometrics makes plenty) must not be collected on
+      // this case's clock; a young-generation collection clears it without a full-heap pause.
+      collectGarbage({ type: 'minor' });
+      const start = performance.now();
+      await c.run(c.calls);
+      samples.get(c.name)!.push(((performance.now() - start) * 1e6) / c.calls);
+    }
+  }
+  return { medians: new Map([...samples].map(([name, values]) => [name, median(values)])), rounds: samples };
+}
+
+/**
+ * Median over rounds of a ratio computed within each round. Cases of one round ran seconds
+ * apart, so a ratio from the same round cancels most of the load other processes put on the
+ * machine, which a ratio of two medians does not.
+ */
+function pairedRatio(measured: Measured, ratio: (get: (name: string) => number) => number): number {
+  const perRound: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    perRound.push(ratio((name) => measured.rounds.get(name)![round]!));
+  }
+  return median(perRound);
+}
+
+// --- subjects --------------------------------------------------------------------------------
+const vigil = createVigilMetrics({ registry: new Registry(), collectDefaultMetrics: false, countUnhandledErrors: false });
+const promRegistry = new Registry();
+const promHistogram = new Histogram({
+  name: 'operation_duration_seconds',
+  help: 'prom-client reference',
+  labelNames: ['operation', 'outcome'],
+  buckets: [...latencyBucketsSeconds],
+  registers: [promRegistry],
+});
+const promCounter = new Counter({
+  name: 'items_created_total',
+  help: 'prom-client reference',
+  labelNames: ['pipeline', 'item_type', 'source'],
+  registers: [promRegistry],
+});
+
+function noop(value: number): number {
+  return value;
+}
+async function asyncNoop(value: number): Promise<number> {
+  return value;
+}
+
+class Subject {
+  @vigil.timedOperation('bench.sync')
+  syncNoop(value: number): number {
+    return value;
+  }
+
+  @vigil.timedOperation('bench.async')
+  async asyncNoop(value: number): Promise<number> {
+    return value;
+  }
+}
+const subject = new Subject();
+const timedNoop = vigil.timed('bench.timed', noop);
+const timedAsyncNoop = vigil.timed('bench.timedAsync', asyncNoop);
+const autometricsNoop = autometrics(noop);
+const autometricsAsyncNoop = autometrics(asyncNoop);
+const pipeline = vigil.pipeline('bench', { itemType: 'order', source: 'api' });
+const promChild = promCounter.labels('bench', 'order', 'api');
+
+// --- sync ------------------------------------------------------------------------------------
+const syncCases: Case[] = [
+  { name: 'bare call', calls: syncCalls, run: (n) => { for (let i = 0; i < n; i++) sink += noop(i); } },
+  {
+    name: 'two performance.now() (floor)',
+    calls: syncCalls,
+    run: (n) => {
+      for (let i = 0; i < n; i++) {
+        const start = performance.now();
+        sink += noop(i);
+        sink += performance.now() - start;
+      }
+    },
+  },
+  {
+    name: 'two hrtime.bigint()',
+    calls: syncCalls,
+    run: (n) => {
+      for (let i = 0; i < n; i++) {
+        const start = process.hrtime.bigint();
+        sink += noop(i);
+        sink += Number(process.hrtime.bigint() - start);
+      }
+    },
+  },
+  {
+    name: 'prom-client labels().startTimer()',
+    calls: syncCalls,
+    run: (n) => {
+      for (let i = 0; i < n; i++) {
+        const end = promHistogram.labels('bench.prom', 'success').startTimer();
+        sink += noop(i);
+        end();
+      }
+    },
+  },
+  { name: '@autometrics/autometrics', calls: syncCalls / 20, run: (n) => { for (let i = 0; i < n; i++) sink += autometricsNoop(i); } },
+  { name: '@timedOperation', calls: syncCalls, run: (n) => { for (let i = 0; i < n; i++) sink += subject.syncNoop(i); } },
+  { name: 'timed()', calls: syncCalls, run: (n) => { for (let i = 0; i < n; i++) sink += timedNoop(i); } },
+];
+
+// --- async -----------------------------------------------------------------------------------
+const asyncCases: Case[] = [
+  { name: 'bare call', calls: asyncCalls, run: async (n) => { for (let i = 0; i < n; i++) sink += await asyncNoop(i); } },
+  {
+    name: 'two performance.now() (floor)',
+    calls: asyncCalls,
+    run: async (n) => {
+      for (let i = 0; i < n; i++) {
+        const start = performance.now();
+        sink += await asyncNoop(i);
+        sink += performance.now() - start;
+      }
+    },
+  },
+  {
+    // What any wrapper must add: it cannot resume inside its caller, so the second clock read
+    // needs a continuation of its own. The async targets are judged against this floor.
+    name: 'two clocks + then() (wrapper floor)',
+    calls: asyncCalls,
+    run: async (n) => {
+      for (let i = 0; i < n; i++) {
+        const start = performance.now();
+        sink += await asyncNoop(i).then((value) => {
+          sink += performance.now() - start;
+          return value;
+        });
+      }
+    },
+  },
+  {
+    name: 'prom-client labels().startTimer()',
+    calls: asyncCalls,
+    run: async (n) => {
+      for (let i = 0; i < n; i++) {
+        const end = promHistogram.labels('bench.promAsync', 'success').startTimer();
+        sink += await asyncNoop(i);
+        end();
+      }
+    },
+  },
+  { name: '@autometrics/autometrics', calls: asyncCalls / 10, run: async (n) => { for (let i = 0; i < n; i++) sink += await autometricsAsyncNoop(i); } },
+  { name: '@timedOperation', calls: asyncCalls, run: async (n) => { for (let i = 0; i < n; i++) sink += await subject.asyncNoop(i); } },
+  { name: 'timed()', calls: asyncCalls, run: async (n) => { for (let i = 0; i < n; i++) sink += await timedAsyncNoop(i); } },
+];
+
+// --- counters --------------------------------------------------------------------------------
+const counterCases: Case[] = [
+  { name: 'PipelineMetrics.created()', calls: syncCalls, run: (n) => { for (let i = 0; i < n; i++) pipeline.created(); } },
+  { name: 'prom-client child.inc()', calls: syncCalls, run: (n) => { for (let i = 0; i < n; i++) promChild.inc(); } },
+  { name: 'prom-client labels().inc()', calls: syncCalls, run: (n) => { for (let i = 0; i < n; i++) promCounter.labels('bench', 'order', 'api').inc(); } },
+];
+
+// --- report ----------------------------------------------------------------------------------
+const verdicts: string[] = [];
+function verdict(label: string, ok: boolean, detail: string): void {
+  verdicts.push(`${ok ? 'PASS' : 'FAIL'}  ${label}: ${detail}`);
+}
+function printTable(title: string, results: Map<string, number>, bare?: number): void {
+  console.log(`\n${title}`);
+  console.log(`${'case'.padEnd(36)}${'median ns/call'.padStart(16)}${bare === undefined ? '' : 'overhead ns'.padStart(14)}`);
+  for (const [name, ns] of results) {
+    const overhead = bare === undefined ? '' : (ns - bare).toFixed(1).padStart(14);
+    console.log(`${name.padEnd(36)}${ns.toFixed(1).padStart(16)}${overhead}`);
+  }
+}
+const fmt = (value: number): string => value.toFixed(2);
+
+function judgeTiming(kind: string, measured: Measured, floorCase: string): void {
+  const results = measured.medians;
+  const bare = results.get('bare call')!;
+  const floor = results.get(floorCase)! - bare;
+  const promOverhead = results.get('prom-client labels().startTimer()')! - bare;
+  for (const name of ['@timedOperation', 'timed()']) {
+    const overhead = results.get(name)! - bare;
+    const vsFloor = pairedRatio(measured, (get) => (get(name) - get('bare call')) / (get(floorCase) - get('bare call')));
+    const vsProm = pairedRatio(measured, (get) => (get('prom-client labels().startTimer()') - get('bare call')) / (get(name) - get('bare call')));
+    const vsAutometrics = pairedRatio(measured, (get) => (get('@autometrics/autometrics') - get('bare call')) / (get(name) - get('bare call')));
+    verdict(`${kind} ${name} overhead <= 1.3x floor`, vsFloor <= 1.3, `${fmt(vsFloor)}x (medians: ${overhead.toFixed(1)} ns vs floor ${floor.toFixed(1)} ns)`);
+    const note = kind === 'async' ? `; ${floor.toFixed(1)} ns of ours is the continuation any wrapper needs` : '';
+    verdict(
+      `${kind} ${name} >= 4x cheaper than startTimer`,
+      vsProm >= 4,
+      `${fmt(vsProm)}x (medians: startTimer overhead ${promOverhead.toFixed(1)} ns${note}); autometrics is ${fmt(vsAutometrics)}x slower`,
+    );
+  }
+}
+
+async function heapOverTenMillionCalls(): Promise<{ before: number; after: number }> {
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 10_000_000; i++) {
+    sink += subject.syncNoop(i);
+    sink += timedNoop(i);
+    pipeline.created();
+  }
+  collectGarbage();
+  return { before, after: process.memoryUsage().heapUsed };
+}
+
+async function scrapeComparison(): Promise<Measured> {
+  const seriesRegistry = new Registry();
+  const scrapeVigil = createVigilMetrics({ registry: seriesRegistry, collectDefaultMetrics: false, countUnhandledErrors: false, maxLabelSets: 5000 });
+  const referenceRegistry = new Registry();
+  const reference = new Histogram({
+    name: 'operation_duration_seconds',
+    help: 'prom-client reference',
+    labelNames: ['operation', 'outcome'],
+    buckets: [...latencyBucketsSeconds],
+    registers: [referenceRegistry],
+  });
+  // 1,000 operations x 2 outcomes = 2,000 histogram series on each side.
+  for (let op = 0; op < 1000; op++) {
+    const fn = scrapeVigil.timed(`op_${op}`, (fail: boolean) => {
+      if (fail) throw new Error('x');
+      return op;
+    });
+    fn(false);
+    try {
+      fn(true);
+    } catch {
+      // the error outcome series
+    }
+    reference.labels(`op_${op}`, 'success').observe(0.000_01);
+    reference.labels(`op_${op}`, 'error').observe(0.000_01);
+  }
+  let vigilBytes = 0;
+  let referenceBytes = 0;
+  const results = await measureScrapes([
+    { name: '@vigil/metrics registry.metrics()', calls: 1, run: async () => { vigilBytes = (await seriesRegistry.metrics()).length; } },
+    { name: 'prom-client registry.metrics()', calls: 1, run: async () => { referenceBytes = (await referenceRegistry.metrics()).length; } },
+  ]);
+  console.log(`  (exposition sizes: vigil ${vigilBytes} bytes, prom-client ${referenceBytes} bytes)`);
+  return results;
+}
+
+async function measureScrapes(cases: Case[]): Promise<Measured> {
+  const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  for (const c of cases) await c.run(1);
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) {
+      collectGarbage({ type: 'minor' });
+      const start = performance.now();
+      await c.run(1);
+      samples.get(c.name)!.push(performance.now() - start);
+    }
+  }
+  return { medians: new Map([...samples].map(([name, values]) => [name, median(values)])), rounds: samples };
+}
+
+const started = performance.now();
+console.log(`@vigil/metrics bench: ${rounds} rounds per case, medians; node ${process.version}`);
+
+const syncMeasured = await measure(syncCases);
+const syncResults = syncMeasured.medians;
+printTable(`sync no-op (${syncCalls} calls per round)`, syncResults, syncResults.get('bare call'));
+judgeTiming('sync', syncMeasured, 'two performance.now() (floor)');
+const bigintFloor = syncResults.get('two hrtime.bigint()')! - syncResults.get('bare call')!;
+const perfFloor = syncResults.get('two performance.now() (floor)')! - syncResults.get('bare call')!;
+console.log(`  clock: two performance.now() ${perfFloor.toFixed(1)} ns vs two hrtime.bigint() + Number ${bigintFloor.toFixed(1)} ns`);
+
+const asyncMeasured = await measure(asyncCases);
+const asyncResults = asyncMeasured.medians;
+printTable(`async no-op (${asyncCalls} awaited calls per round)`, asyncResults, asyncResults.get('bare call'));
+judgeTiming('async', asyncMeasured, 'two clocks + then() (wrapper floor)');
+
+const counterMeasured = await measure(counterCases);
+const counterResults = counterMeasured.medians;
+printTable(`counter increment (${syncCalls} calls per round)`, counterResults);
+const createdRatio = pairedRatio(counterMeasured, (get) => get('prom-client child.inc()') / get('PipelineMetrics.created()'));
+verdict(
+  'created() >= 3x cheaper than prom-client child inc()',
+  createdRatio >= 3,
+  `${fmt(createdRatio)}x (medians: ${counterResults.get('PipelineMetrics.created()')!.toFixed(1)} ns vs ${counterResults.get('prom-client child.inc()')!.toFixed(1)} ns)`,
+);
+
+const heap = await heapOverTenMillionCalls();
+const growth = heap.after - heap.before;
+console.log(`\nheap over 10M calls each of @timedOperation, timed() and created(): before ${(heap.before / 1e6).toFixed(2)} MB, after ${(heap.after / 1e6).toFixed(2)} MB`);
+// A few hundred kB of jitter is V8 bookkeeping; growth per call would show as hundreds of MB.
+verdict('no heap growth over 10M calls', growth < 1_000_000, `${(growth / 1e3).toFixed(1)} kB (${((growth / 10_000_000) * 1000).toFixed(3)} bytes per 1000 calls)`);
+
+console.log(`\nscrape of 2,000 histogram series (median of ${rounds} scrapes)`);
+const scrapes = await scrapeComparison();
+for (const [name, ms] of scrapes.medians) console.log(`${name.padEnd(36)}${ms.toFixed(2).padStart(12)} ms`);
+const scrapeRatio = pairedRatio(scrapes, (get) => get('prom-client registry.metrics()') / get('@vigil/metrics registry.metrics()'));
+verdict('scrape no slower than prom-client', scrapeRatio >= 1, `${fmt(scrapeRatio)}x as fast as prom-client`);
+
+console.log('\ntargets');
+for (const line of verdicts) console.log(`  ${line}`);
+console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s; sink ${sink > 0 ? 'ok' : 'zero'})`);

@@ -1,0 +1,3 @@
+export { createApp, CrashFault, type AppOptions, type ExampleApp } from './app.js';
+export { faultsFromEnv, healthyFaults, parseFaultUpdate, FaultInputError, type Faults } from './faults.js';
+export { defaultItemIntervalMs, ItemPipeline } from './pipelines.js';

@@ -1,0 +1,330 @@
+/**
+ * Metric families that keep their own state and expose it through prom-client's Registry as
+ * custom collectors: the Registry calls `getForPromString()` (text/OpenMetrics serialisation)
+ * or `get()` (JSON, cluster aggregation), so `registry.metrics()` output stays standard while
+ * the hot path is a field increment on a series object bound once.
+ */
+import type { MetricDefinition, MetricType } from './catalog.js';
+import { assertLabelName, assertMetricName } from './names.js';
+
+export type LabelSet = Readonly<Record<string, string>>;
+
+/** Every label of an overflow series carries this value. */
+export const overflowLabelValue = '__overflow__';
+
+interface ExposedValue {
+  value: number;
+  labels: Readonly<Record<string, string | number>>;
+  sharedLabels?: LabelSet;
+  metricName?: string;
+}
+
+interface ExposedMetric {
+  name: string;
+  help: string;
+  type: MetricType;
+  aggregator: 'sum' | 'omit';
+  values: ExposedValue[];
+}
+
+export class CounterSeries {
+  value = 0;
+  constructor(
+    readonly labels: LabelSet,
+    /** Set on an overflow series: every increment is also counted as an overflow. */
+    readonly overflow: CounterSeries | null,
+  ) {}
+
+  inc(amount = 1): void {
+    this.value += amount;
+    if (this.overflow !== null) this.overflow.value += 1;
+  }
+}
+
+export class GaugeSeries {
+  value = 0;
+  constructor(readonly labels: LabelSet) {}
+}
+
+export class HistogramSeries {
+  /** Non-cumulative count per bucket; observations above the last bound only reach `count`. */
+  readonly bucketCounts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: LabelSet,
+    /** Upper bounds in the unit observations arrive in. */
+    private readonly bounds: Float64Array,
+    readonly overflow: CounterSeries | null,
+  ) {
+    this.bucketCounts = new Float64Array(bounds.length);
+  }
+
+  /**
+   * This series' labels plus `le`, one object per bucket (and +Inf), made at the first scrape.
+   * prom-client caches the serialised form of a value's `sharedLabels` object, so a bucket line
+   * then costs a cache hit instead of formatting its labels again on every scrape.
+   */
+  bucketLabelSets: readonly LabelSet[] | null = null;
+
+  observe(value: number): void {
+    const bounds = this.bounds;
+    const n = bounds.length;
+    let i = 0;
+    while (i < n && value > bounds[i]!) i++;
+    if (i < n) this.bucketCounts[i]! += 1;
+    this.sum += value;
+    this.count += 1;
+    if (this.overflow !== null) this.overflow.value += 1;
+  }
+}
+
+/** Shared by every family of one VigilMetrics: the label-set limit and its overflow accounting. */
+export class CardinalityGuard {
+  private readonly warned = new Set<string>();
+  overflowCounter: CounterFamily | null = null;
+
+  constructor(public maxLabelSets: number) {
+    assertMaxLabelSets(maxLabelSets);
+  }
+
+  overflowSeriesFor(metric: string): CounterSeries | null {
+    if (!this.warned.has(metric)) {
+      this.warned.add(metric);
+      process.emitWarning(
+        `@vigil/metrics: metric "${metric}" reached its limit of ${this.maxLabelSets} label sets; further label sets are folded into one series labelled "${overflowLabelValue}"`,
+        { code: 'VIGIL_METRICS_CARDINALITY' },
+      );
+    }
+    return this.overflowCounter === null ? null : this.overflowCounter.seriesFor([metric]);
+  }
+}
+
+export function assertMaxLabelSets(value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(
+      `@vigil/metrics: maxLabelSets must be a positive integer, got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+abstract class Family<S> {
+  name: string;
+  readonly help: string;
+  abstract readonly type: MetricType;
+  readonly aggregator = 'sum' as const;
+  readonly labelNames: readonly string[];
+  protected readonly series = new Map<string, S>();
+  protected overflowSeries: S | null = null;
+
+  constructor(
+    definition: MetricDefinition,
+    protected readonly guard: CardinalityGuard | null,
+  ) {
+    assertMetricName(definition.name, `metric definition "${definition.name}"`);
+    for (const label of definition.labelNames) {
+      assertLabelName(label, `metric "${definition.name}"`);
+    }
+    this.name = definition.name;
+    this.help = definition.help;
+    this.labelNames = definition.labelNames;
+  }
+
+  /**
+   * The series for these label values (in `labelNames` order), created on first use. Past the
+   * guard's limit, new label sets share one overflow series so memory stays bounded.
+   */
+  seriesFor(values: readonly string[]): S {
+    const key = values.length === 1 ? values[0]! : values.join('\u0000');
+    const existing = this.series.get(key);
+    if (existing !== undefined) return existing;
+    if (this.guard !== null && this.series.size >= this.guard.maxLabelSets) {
+      if (this.overflowSeries === null) {
+        const overflowLabels = this.labelSet(this.labelNames.map(() => overflowLabelValue));
+        this.overflowSeries = this.create(overflowLabels, this.guard.overflowSeriesFor(this.name));
+      }
+      return this.overflowSeries;
+    }
+    const created = this.create(this.labelSet(values), null);
+    this.series.set(key, created);
+    return created;
+  }
+
+  get labelSetCount(): number {
+    return this.series.size;
+  }
+
+  protected allSeries(): S[] {
+    const all = [...this.series.values()];
+    if (this.overflowSeries !== null) all.push(this.overflowSeries);
+    return all;
+  }
+
+  private labelSet(values: readonly string[]): LabelSet {
+    if (values.length !== this.labelNames.length) {
+      throw new Error(
+        `@vigil/metrics: metric "${this.name}" expects ${this.labelNames.length} label values (${this.labelNames.join(', ')}), got ${values.length}`,
+      );
+    }
+    const labels: Record<string, string> = {};
+    this.labelNames.forEach((name, i) => {
+      labels[name] = String(values[i]);
+    });
+    return Object.freeze(labels);
+  }
+
+  protected abstract create(labels: LabelSet, overflow: CounterSeries | null): S;
+  abstract getForPromString(): Promise<ExposedMetric>;
+
+  /** Same data with every label on the value itself, as prom-client's JSON and cluster paths expect. */
+  async get(): Promise<ExposedMetric> {
+    const metric = await this.getForPromString();
+    metric.values = metric.values.map((value) => ({
+      value: value.value,
+      labels: { ...value.sharedLabels, ...value.labels },
+      ...(value.metricName === undefined ? {} : { metricName: value.metricName }),
+    }));
+    return metric;
+  }
+
+  /** Registry.resetMetrics() calls this: counts go back to zero, bound series stay valid. */
+  abstract reset(): void;
+}
+
+export class CounterFamily extends Family<CounterSeries> {
+  readonly type = 'counter' as const;
+
+  protected create(labels: LabelSet, overflow: CounterSeries | null): CounterSeries {
+    return new CounterSeries(labels, overflow);
+  }
+
+  async getForPromString(): Promise<ExposedMetric> {
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.allSeries().map((series) => ({ value: series.value, labels: series.labels })),
+    };
+  }
+
+  reset(): void {
+    for (const series of this.allSeries()) series.value = 0;
+  }
+}
+
+export class GaugeFamily extends Family<GaugeSeries> {
+  readonly type = 'gauge' as const;
+
+  constructor(
+    definition: MetricDefinition,
+    guard: CardinalityGuard | null,
+    /** Stored values are divided by this on exposition (e.g. 1000 for milliseconds to seconds). */
+    private readonly divisor = 1,
+  ) {
+    super(definition, guard);
+  }
+
+  protected create(labels: LabelSet): GaugeSeries {
+    return new GaugeSeries(labels);
+  }
+
+  async getForPromString(): Promise<ExposedMetric> {
+    // Timestamps set in microtasks (PipelineMetrics' last-item stamp) queued before this scrape
+    // land first: a scrape in the same synchronous run as the item still sees it.
+    await null;
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.allSeries().map((series) => ({
+        value: series.value / this.divisor,
+        labels: series.labels,
+      })),
+    };
+  }
+
+  reset(): void {
+    for (const series of this.allSeries()) series.value = 0;
+  }
+}
+
+const emptyLabels: LabelSet = Object.freeze({});
+
+export class HistogramFamily extends Family<HistogramSeries> {
+  readonly type = 'histogram' as const;
+  private readonly bounds: Float64Array;
+  /** Bucket upper bounds in the exposed unit. */
+  private readonly bucketBounds: readonly number[];
+  private readonly bucketName: string;
+  private readonly sumName: string;
+  private readonly countName: string;
+
+  constructor(
+    definition: MetricDefinition,
+    guard: CardinalityGuard | null,
+    /** Observations arrive in base unit x this (1000: milliseconds for a `_seconds` histogram). */
+    private readonly inputScale = 1,
+  ) {
+    super(definition, guard);
+    const buckets = definition.buckets;
+    if (buckets === undefined || buckets.length === 0) {
+      throw new Error(`@vigil/metrics: histogram "${definition.name}" needs buckets`);
+    }
+    if (definition.labelNames.includes('le')) {
+      throw new Error(`@vigil/metrics: histogram "${definition.name}" may not use the reserved label "le"`);
+    }
+    for (let i = 1; i < buckets.length; i++) {
+      if (!(buckets[i]! > buckets[i - 1]!)) {
+        throw new Error(`@vigil/metrics: histogram "${definition.name}" buckets must increase strictly`);
+      }
+    }
+    this.bounds = Float64Array.from(buckets, (bound) => bound * inputScale);
+    this.bucketBounds = [...buckets];
+    this.bucketName = `${definition.name}_bucket`;
+    this.sumName = `${definition.name}_sum`;
+    this.countName = `${definition.name}_count`;
+  }
+
+  protected create(labels: LabelSet, overflow: CounterSeries | null): HistogramSeries {
+    return new HistogramSeries(labels, this.bounds, overflow);
+  }
+
+  async getForPromString(): Promise<ExposedMetric> {
+    const all = this.allSeries();
+    const bucketCount = this.bucketBounds.length;
+    const values: ExposedValue[] = new Array(all.length * (bucketCount + 3));
+    let v = 0;
+    for (const series of all) {
+      const shared = series.labels;
+      const bucketLabels = (series.bucketLabelSets ??= this.bucketLabelSetsFor(shared));
+      const counts = series.bucketCounts;
+      const count = series.count;
+      let cumulative = 0;
+      for (let i = 0; i < bucketCount; i++) {
+        cumulative += counts[i]!;
+        values[v++] = { value: cumulative, labels: emptyLabels, sharedLabels: bucketLabels[i]!, metricName: this.bucketName };
+      }
+      values[v++] = { value: count, labels: emptyLabels, sharedLabels: bucketLabels[bucketCount]!, metricName: this.bucketName };
+      values[v++] = { value: series.sum / this.inputScale, labels: emptyLabels, sharedLabels: shared, metricName: this.sumName };
+      values[v++] = { value: count, labels: emptyLabels, sharedLabels: shared, metricName: this.countName };
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  private bucketLabelSetsFor(labels: LabelSet): LabelSet[] {
+    const sets = this.bucketBounds.map((bound) => Object.freeze({ ...labels, le: String(bound) }));
+    sets.push(Object.freeze({ ...labels, le: '+Inf' }));
+    return sets;
+  }
+
+  reset(): void {
+    for (const series of this.allSeries()) {
+      series.bucketCounts.fill(0);
+      series.sum = 0;
+      series.count = 0;
+    }
+  }
+}

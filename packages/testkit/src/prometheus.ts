@@ -1,0 +1,180 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { launch, type LaunchOptions } from './component.js';
+import { getJson, postForm } from './http.js';
+import type { LauncherKind } from './launcher.js';
+import { freePort } from './ports.js';
+import { copyRuleFiles, expandRulePattern, makeWorkDir, removeWorkDir } from './workdir.js';
+
+/** A Prometheus configuration as a plain object (the parsed prometheus.yml). */
+export type PrometheusConfig = Record<string, unknown>;
+
+export interface StartPrometheusOptions extends LaunchOptions {
+  /** The configuration object. Exactly one of `config` and `configPath` is required. */
+  readonly config?: PrometheusConfig;
+  /** A prometheus.yml on disk; its `rule_files` are resolved next to it unless `rulesFiles` is given. */
+  readonly configPath?: string;
+  /** Rule files to load; they replace the config's `rule_files`. */
+  readonly rulesFiles?: readonly string[];
+  /** How often firing alerts are re-sent to Alertmanager (Prometheus default 1m). Default 1s. */
+  readonly resendDelay?: string;
+  readonly extraArgs?: readonly string[];
+}
+
+export interface PromSample {
+  readonly metric: Readonly<Record<string, string>>;
+  readonly value: readonly [number, string];
+}
+
+export interface PromAlert {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly state: 'pending' | 'firing' | 'inactive';
+  readonly activeAt?: string;
+  readonly value?: string;
+}
+
+export interface PromTarget {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly scrapeUrl: string;
+  readonly health: 'up' | 'down' | 'unknown';
+  readonly lastError: string;
+}
+
+export interface PromRuleGroup {
+  readonly name: string;
+  readonly file: string;
+  readonly rules: readonly { readonly name: string; readonly type: 'alerting' | 'recording'; readonly health: string; readonly lastError?: string }[];
+}
+
+export interface PrometheusInstance {
+  readonly url: string;
+  readonly port: number;
+  readonly launcher: LauncherKind;
+  /** Temporary directory with prometheus.yml, rules/ and data/; removed by stop(). */
+  readonly workDir: string;
+  /** Instant query; throws on a PromQL error. Scalars come back as one sample, range results as their latest points. */
+  query(expr: string): Promise<PromSample[]>;
+  alerts(): Promise<PromAlert[]>;
+  targets(): Promise<PromTarget[]>;
+  ruleGroups(): Promise<PromRuleGroup[]>;
+  /** Rewrites prometheus.yml (when a new config is given) and asks Prometheus to reload it. */
+  reload(config?: PrometheusConfig): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface ApiEnvelope<T> {
+  readonly status: 'success' | 'error';
+  readonly data: T;
+  readonly error?: string;
+}
+
+type QueryData =
+  | { readonly resultType: 'vector'; readonly result: PromSample[] }
+  | {
+      readonly resultType: 'matrix';
+      readonly result: { readonly metric: Record<string, string>; readonly values: (readonly [number, string])[] }[];
+    }
+  | { readonly resultType: 'scalar'; readonly result: readonly [number, string] }
+  | { readonly resultType: 'string'; readonly result: readonly [number, string] };
+
+function loadConfig(options: StartPrometheusOptions): { config: PrometheusConfig; ruleFiles: readonly string[] } {
+  if ((options.config === undefined) === (options.configPath === undefined)) {
+    throw new Error('startPrometheus needs exactly one of `config` and `configPath`.');
+  }
+  if (options.config) return { config: { ...options.config }, ruleFiles: options.rulesFiles ?? [] };
+  const configPath = resolve(options.configPath ?? '');
+  const parsed: unknown = parse(readFileSync(configPath, 'utf8'));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${configPath}: expected a Prometheus configuration mapping at the top level.`);
+  }
+  const config = parsed as PrometheusConfig;
+  if (options.rulesFiles) return { config, ruleFiles: options.rulesFiles };
+  const patterns = Array.isArray(config.rule_files) ? (config.rule_files as unknown[]) : [];
+  const ruleFiles = patterns.flatMap((pattern) => {
+    if (typeof pattern !== 'string') throw new Error(`${configPath}: rule_files entries must be strings.`);
+    return expandRulePattern(pattern, dirname(configPath));
+  });
+  return { config, ruleFiles };
+}
+
+/** Starts a real Prometheus on 127.0.0.1 and a random free port with the given config and rules. */
+export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusInstance> {
+  const { config, ruleFiles } = loadConfig(options);
+  const workDir = makeWorkDir('prometheus');
+  const configFile = join(workDir, 'prometheus.yml');
+  const writeConfig = (next: PrometheusConfig): void => {
+    writeFileSync(configFile, stringify({ ...next, rule_files: relativeRuleFiles }));
+  };
+  const relativeRuleFiles = copyRuleFiles(workDir, ruleFiles);
+  writeConfig(config);
+
+  const port = await freePort();
+  const buildArgs = (root: string): string[] => [
+    `--config.file=${root}/prometheus.yml`,
+    `--storage.tsdb.path=${root}/data`,
+    '--storage.tsdb.retention.time=1h',
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--web.enable-lifecycle',
+    `--rules.alert.resend-delay=${options.resendDelay ?? '1s'}`,
+    ...(options.extraArgs ?? []),
+  ];
+
+  let launched;
+  try {
+    launched = await launch('prometheus', workDir, port, buildArgs, options);
+  } catch (error) {
+    removeWorkDir(workDir);
+    throw error;
+  }
+  const url = launched.url;
+  const api = async <T>(path: string): Promise<T> => {
+    const envelope = await getJson<ApiEnvelope<T>>(`${url}${path}`);
+    if (envelope.status !== 'success') throw new Error(`Prometheus ${path}: ${envelope.error ?? 'error'}`);
+    return envelope.data;
+  };
+
+  return {
+    url,
+    port,
+    launcher: launched.kind,
+    workDir,
+    async query(expr) {
+      const data = await api<QueryData>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
+      switch (data.resultType) {
+        case 'vector':
+          return data.result;
+        case 'matrix':
+          // A range selector: each series reported with its latest point.
+          return data.result.flatMap((series) => {
+            const last = series.values.at(-1);
+            return last ? [{ metric: series.metric, value: last }] : [];
+          });
+        case 'scalar':
+        case 'string':
+          return [{ metric: {}, value: data.result }];
+      }
+    },
+    async alerts() {
+      return (await api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
+    },
+    async targets() {
+      return (await api<{ activeTargets: PromTarget[] }>('/api/v1/targets?state=active')).activeTargets;
+    },
+    async ruleGroups() {
+      return (await api<{ groups: PromRuleGroup[] }>('/api/v1/rules')).groups;
+    },
+    async reload(next) {
+      if (next) writeConfig(next);
+      await postForm(`${url}/-/reload`, {});
+    },
+    async stop() {
+      try {
+        await launched.stop();
+      } finally {
+        removeWorkDir(workDir);
+      }
+    },
+  };
+}

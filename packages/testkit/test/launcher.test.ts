@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { noLauncherMessage, selectLauncher, type LauncherProbes } from '../src/index.js';
+
+const run = promisify(execFile);
+
+const probes = (binary: string | undefined, docker: boolean): LauncherProbes => ({
+  findBinary: () => binary,
+  dockerReachable: async () => docker,
+});
+
+describe('selectLauncher', () => {
+  it('prefers the local binary when installed', async () => {
+    expect(await selectLauncher('prometheus', { forced: '', probes: probes('/usr/bin/prometheus', true) })).toEqual({
+      kind: 'local',
+      binary: '/usr/bin/prometheus',
+    });
+  });
+
+  it('falls back to a container when only Docker answers', async () => {
+    expect(await selectLauncher('alertmanager', { forced: '', probes: probes(undefined, true) })).toEqual({ kind: 'container' });
+  });
+
+  it('honours VIGIL_LAUNCHER=container even with a local binary', async () => {
+    expect(await selectLauncher('prometheus', { forced: 'container', probes: probes('/usr/bin/prometheus', true) })).toEqual({
+      kind: 'container',
+    });
+  });
+
+  it('says how to get a launcher when there is neither', async () => {
+    await expect(selectLauncher('prometheus', { forced: '', probes: probes(undefined, false) })).rejects.toThrow(noLauncherMessage);
+    expect(noLauncherMessage).toContain('apt-get install -y prometheus prometheus-alertmanager');
+    expect(noLauncherMessage).toContain('Docker engine');
+  });
+
+  it('rejects a forced launcher that is unavailable, and an unknown value', async () => {
+    await expect(selectLauncher('alertmanager', { forced: 'local', probes: probes(undefined, true) })).rejects.toThrow(
+      /VIGIL_LAUNCHER=local but no alertmanager or prometheus-alertmanager binary/,
+    );
+    await expect(selectLauncher('prometheus', { forced: 'container', probes: probes('/x', false) })).rejects.toThrow(
+      /no Docker engine is reachable/,
+    );
+    await expect(selectLauncher('prometheus', { forced: 'podman', probes: probes('/x', true) })).rejects.toThrow(
+      /must be "local" or "container", got "podman"/,
+    );
+  });
+
+  it('finds the real binaries on this machine (Debian names included)', async () => {
+    const prometheus = await selectLauncher('prometheus', { forced: '' });
+    const alertmanager = await selectLauncher('alertmanager', { forced: '' });
+    expect(prometheus.kind).toBe('local');
+    expect(alertmanager.binary).toMatch(/(prometheus-)?alertmanager$/);
+  });
+
+  // The real probes in a child process with an empty PATH and a Docker socket that does not exist.
+  const emptyPath = mkdtempSync(join(tmpdir(), 'vigil-empty-path-'));
+  afterAll(() => rmSync(emptyPath, { recursive: true, force: true }));
+
+  it('fails with the install hint when no binary is on PATH and Docker does not answer', async () => {
+    const script = [
+      "import { startPrometheus } from './packages/testkit/src/index.ts';",
+      "try { await startPrometheus({ config: {} }); console.log('STARTED'); }",
+      'catch (error) { console.log(error.message); }',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '../../..'),
+      env: {
+        PATH: emptyPath,
+        HOME: emptyPath,
+        DOCKER_HOST: `unix://${join(emptyPath, 'no-docker.sock')}`,
+        TESTCONTAINERS_RYUK_DISABLED: 'true',
+      },
+      timeout: 30_000,
+    });
+    expect(stdout.trim()).toBe(noLauncherMessage);
+  });
+});
