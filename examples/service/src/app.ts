@@ -24,6 +24,8 @@ export interface AppOptions {
   readonly registry?: Registry;
   /** Count unhandled rejections / uncaught exceptions (process-wide hooks); default false. */
   readonly countUnhandledErrors?: boolean;
+  /** cgroup root the container limit gauges read (VIGIL_CGROUP_ROOT in main.ts); default `/sys/fs/cgroup`. */
+  readonly cgroupRoot?: string;
   /** What the crash fault does; default an uncaught exception on the next tick. */
   readonly crash?: () => void;
   /**
@@ -62,6 +64,7 @@ export function createApp(options: AppOptions = {}): ExampleApp {
     registry,
     defaultLabels: { service: options.service ?? 'api', version: options.version ?? '0.1.0' },
     countUnhandledErrors: options.countUnhandledErrors ?? false,
+    ...(options.cgroupRoot === undefined ? {} : { cgroupRoot: options.cgroupRoot }),
   });
   let faults: Faults = healthyFaults();
   const crash = options.crash ?? defaultCrash;

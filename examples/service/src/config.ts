@@ -2,6 +2,8 @@
  * The service's configuration, read from the environment in one place so a bad value fails
  * start-up in its `config` phase with the variable named.
  */
+import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { Criticality } from '@vigil/health';
 import { faultsFromEnv, type Faults } from './faults.js';
 
@@ -20,6 +22,8 @@ export interface ServiceConfig {
   readonly healthRefreshMs: number;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Directory laid out like /sys/fs/cgroup for the container limit gauges; undefined = the real one. */
+  readonly cgroupRoot: string | undefined;
   /** Time between readiness turning 503 and the listener closing, on SIGTERM. */
   readonly shutdownReadinessDelayMs: number;
   readonly shutdownDrainDeadlineMs: number;
@@ -55,6 +59,15 @@ function optional(env: Env, name: string): string | undefined {
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
+function directory(env: Env, name: string): string | undefined {
+  const path = optional(env, name);
+  if (path === undefined) return undefined;
+  if (!isAbsolute(path) || !statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError(`env ${name}=${JSON.stringify(path)}: expected the absolute path of an existing directory`);
+  }
+  return path;
+}
+
 export function configFromEnv(env: Env): ServiceConfig {
   let faults: Partial<Faults>;
   try {
@@ -78,6 +91,7 @@ export function configFromEnv(env: Env): ServiceConfig {
     healthRefreshMs: integer(env, 'HEALTH_REFRESH_MS', 15_000, 0, 86_400_000),
     databaseUrl: optional(env, 'DATABASE_URL'),
     redisUrl: optional(env, 'REDIS_URL'),
+    cgroupRoot: directory(env, 'VIGIL_CGROUP_ROOT'),
     shutdownReadinessDelayMs: integer(env, 'SHUTDOWN_READINESS_DELAY_MS', 0, 0, 600_000),
     shutdownDrainDeadlineMs: integer(env, 'SHUTDOWN_DRAIN_DEADLINE_MS', 10_000, 0, 600_000),
   };

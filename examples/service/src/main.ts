@@ -45,6 +45,7 @@ function wire(config: ServiceConfig, registry: Registry): Wiring {
     faults: config.faults,
     registry,
     countUnhandledErrors: true,
+    ...(config.cgroupRoot === undefined ? {} : { cgroupRoot: config.cgroupRoot }),
     configure: (express) => express.use(expressHealth(health)),
   });
   for (const pipeline of app.pipelines.values()) {

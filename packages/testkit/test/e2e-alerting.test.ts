@@ -8,7 +8,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { durationSeconds, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
-import { readContainerMemory } from '@vigil/health';
 import {
   isFiring,
   startAlertmanager,
@@ -20,6 +19,7 @@ import {
   type PrometheusInstance,
   type WebhookReceiver,
 } from '../src/index.js';
+import { createCgroupRoot, type CgroupRoot } from './e2e/cgroup.js';
 import { concreteExpression, expandRecordingRules, panelExpressions, recordingRules } from './e2e/dashboards.js';
 import { repoRoot, startExampleService, type ExampleService } from './e2e/example-service.js';
 import { startLoad, type LoadGenerator } from './e2e/load.js';
@@ -38,6 +38,8 @@ let prometheus: PrometheusInstance;
 let load: LoadGenerator | undefined;
 /** api's critical dependency (REDIS_URL): stopping it is the DependencyDown fault. */
 let apiRedis: RedisServer | undefined;
+/** The container limits every service reads (VIGIL_CGROUP_ROOT), so limit panels have data on any host. */
+let cgroupRoot: CgroupRoot | undefined;
 let model: Model;
 const renders: RenderedStack[] = [];
 const timings: { path: string; alert: string; receiver: string; faultToNotificationMs: number }[] = [];
@@ -46,7 +48,12 @@ const timings: { path: string; alert: string; receiver: string; faultToNotificat
 function serviceEnv(name: string, spec: Model): Record<string, string> {
   const pipelines = spec.pipelines.filter((pipeline) => pipeline.service === name).map((pipeline) => pipeline.name);
   // Health checks refresh in the background at about the 1 s scrape interval of the e2e profile.
-  const env: Record<string, string> = { PIPELINES: pipelines.join(','), ITEM_INTERVAL_MS: '200', HEALTH_REFRESH_MS: '500' };
+  const env: Record<string, string> = {
+    PIPELINES: pipelines.join(','),
+    ITEM_INTERVAL_MS: '200',
+    HEALTH_REFRESH_MS: '500',
+    VIGIL_CGROUP_ROOT: cgroupRoot!.path,
+  };
   if (name === 'api' && apiRedis) env.REDIS_URL = apiRedis.url;
   return env;
 }
@@ -105,6 +112,7 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver();
   const specModel = await loadModel(specPath, { profile: 'e2e' });
   apiRedis = await startRedis();
+  cgroupRoot = createCgroupRoot();
   for (const service of specModel.services) {
     services[service.name] = await startExampleService(service.name, serviceEnv(service.name, specModel));
   }
@@ -131,6 +139,7 @@ afterAll(async () => {
   await alertmanager?.stop();
   await receiver?.stop();
   for (const rendered of renders) rmSync(rendered.dir, { recursive: true, force: true });
+  cgroupRoot?.remove();
   if (timings.length > 0) {
     console.log('fault -> notification (ms)');
     console.table(timings);
@@ -162,21 +171,28 @@ describe('end to end on a real Prometheus and Alertmanager', () => {
       panelExpressions(dashboard.json).map((entry) => ({ ...entry, dashboard: dashboard.path, query: concreteExpression(entry.expr) })),
     );
     expect(expressions.length).toBeGreaterThan(10);
-    // The one environmental exception: without a cgroup memory limit (checked independently of the
-    // metrics, on the cgroup the services share with this process) container_memory_limit_bytes has
-    // no series, by design. Everything else must return one.
-    const noMemoryLimit = (await readContainerMemory()).limitBytes === null;
+    // No exemptions: the services read their container limits from cgroupRoot, so the memory and
+    // CPU limit panels (and the rules behind them) must show data like every other panel.
     const recorded = recordingRules(rendered?.ruleFiles ?? []);
-    const needsMemoryLimit = (query: string): boolean =>
-      !query.includes(' or ') && expandRecordingRules(query, recorded).includes('container_memory_limit_bytes');
-    const exempt = (query: string): boolean => noMemoryLimit && needsMemoryLimit(query);
-    const checked = expressions.filter((entry) => !exempt(entry.query));
-    const skipped = expressions.filter((entry) => exempt(entry.query));
-    if (skipped.length > 0) console.warn(`panel queries exempt here (no cgroup memory limit):\n${skipped.map((entry) => `  ${entry.dashboard} / ${entry.panel}`).join('\n')}`);
-    // health_check_status has no exemption: every service exports it (pipeline freshness, api's Redis).
-    expect(checked.filter((entry) => expandRecordingRules(entry.query, recorded).includes('health_check_status')).length).toBeGreaterThan(0);
-    expect(skipped.length).toBeLessThanOrEqual(3);
-    const pending = new Map(checked.map((entry) => [`${entry.dashboard} / ${entry.panel} / ${entry.query}`, entry]));
+    const reading = (metric: string) => expressions.filter((entry) => expandRecordingRules(entry.query, recorded).includes(metric));
+    expect(reading('container_memory_limit_bytes').length).toBeGreaterThanOrEqual(2);
+    expect(reading('container_cpu_limit_cores').length).toBeGreaterThanOrEqual(1);
+    expect(reading('health_check_status').length).toBeGreaterThan(0);
+    for (const service of model.services) {
+      const limits = async () => ({
+        memory: (await prometheus.query(`container_memory_limit_bytes{job="${service.job}"}`)).map((sample) => Number(sample.value[1])),
+        cpu: (await prometheus.query(`container_cpu_limit_cores{job="${service.job}"}`)).map((sample) => Number(sample.value[1])),
+      });
+      const scraped = await waitUntil(
+        async () => {
+          const current = await limits();
+          return current.memory.length > 0 && current.cpu.length > 0 ? current : undefined;
+        },
+        { timeoutMs: 30_000, description: `container limits of ${service.job} to be scraped` },
+      );
+      expect(scraped).toEqual({ memory: [cgroupRoot!.memoryLimitBytes], cpu: [cgroupRoot!.cpuLimitCores] });
+    }
+    const pending = new Map(expressions.map((entry) => [`${entry.dashboard} / ${entry.panel} / ${entry.query}`, entry]));
     await waitUntil(
       async () => {
         await Promise.all(

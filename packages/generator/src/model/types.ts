@@ -19,8 +19,11 @@ export type Severity = 'critical' | 'warning';
 export interface Model {
   /** Spec file the model came from, relative to the repository root (for headers and errors). */
   readonly source: string;
-  /** Base URL of the runbooks; an alert's runbook_url is `${runbookBaseUrl}/${AlertName}`. */
-  readonly runbookBaseUrl: string;
+  /**
+   * The spec's `runbookUrl`: a URL template with exactly one `{alert}` placeholder. Fill it with
+   * `runbookUrl(model, alertName)` from `model/runbook.ts`, never by string concatenation.
+   */
+  readonly runbookUrlTemplate: string;
   /** Team that owns anything the spec does not assign to a team. */
   readonly defaultTeam: string;
   readonly services: readonly ServiceModel[];

@@ -1,0 +1,96 @@
+import type { AlertmanagerModel, Model, Priority, TeamModel } from '../model/types.js';
+import { renderReceiver } from './receivers.js';
+
+/** Alerts are grouped per alert and per service or pipeline: one page per broken thing, not per instance. */
+export const groupBy = ['alertname', 'service', 'pipeline'] as const;
+
+type Timing = AlertmanagerModel['page'];
+
+function timings(timing: Timing): Record<string, string> {
+  return { group_wait: timing.groupWait, group_interval: timing.groupInterval, repeat_interval: timing.repeatInterval };
+}
+
+/**
+ * A team's route under one priority. Alertmanager routes have one receiver each, so a team
+ * with several receivers gets one child per receiver; every child but the last sets
+ * `continue` so the alert reaches all of them.
+ */
+function teamRoute(team: TeamModel, receivers: readonly string[]): Record<string, unknown> | undefined {
+  const [first] = receivers;
+  if (first === undefined) return undefined;
+  const route: Record<string, unknown> = { matchers: [`team="${team.name}"`], receiver: first };
+  if (receivers.length > 1) {
+    route.routes = receivers.map((receiver, index) => ({
+      receiver,
+      ...(index < receivers.length - 1 ? { continue: true } : {}),
+    }));
+  }
+  return route;
+}
+
+function priorityRoute(model: Model, priority: Priority): Record<string, unknown> {
+  const timing = priority === 'P1' ? model.alertmanager.page : model.alertmanager.ticket;
+  const pick = (team: TeamModel): readonly string[] => (priority === 'P1' ? team.pageReceivers : team.ticketReceivers);
+  const routes = model.teams.flatMap((team) => teamRoute(team, pick(team)) ?? []);
+  const defaultTeam = model.teams.find((team) => team.name === model.defaultTeam);
+  // An alert whose team has no route of its own goes to the default team's receivers of that priority.
+  const fallback = defaultTeam ? pick(defaultTeam)[0] : undefined;
+  return {
+    matchers: [`priority="${priority}"`],
+    receiver: fallback ?? model.alertmanager.defaultReceiver,
+    ...timings(timing),
+    ...(routes.length > 0 ? { routes } : {}),
+  };
+}
+
+/**
+ * Inhibitions. A pipeline's P1 silences only that pipeline's P2s (pipeline alerts also carry
+ * the owning service's label, and one stuck pipeline says nothing about its siblings).
+ * Alertmanager treats a label missing on both sides as equal, so every rule that
+ * compares `service` or `pipeline` requires it to be set on both alerts: otherwise a pipeline's
+ * P1 would silence every other pipeline's P2.
+ */
+function inhibitRules(model: Model): Record<string, unknown>[] {
+  const rules: Record<string, unknown>[] = [
+    {
+      // A service-level P1 (no pipeline label): the whole service is in trouble.
+      source_matchers: ['priority="P1"', 'service=~".+"', 'pipeline=""'],
+      target_matchers: ['priority="P2"', 'service=~".+"'],
+      equal: ['service'],
+    },
+    {
+      source_matchers: ['priority="P1"', 'pipeline=~".+"'],
+      target_matchers: ['priority="P2"', 'pipeline=~".+"'],
+      equal: ['pipeline'],
+    },
+    {
+      source_matchers: ['alertname="ServiceDown"', 'service=~".+"'],
+      target_matchers: ['alertname!="ServiceDown"', 'service=~".+"'],
+      equal: ['service'],
+    },
+  ];
+  // A service that is down silences the alerts of the pipelines it runs, whose labels name the pipeline only.
+  for (const service of model.services) {
+    const pipelines = model.pipelines.filter((pipeline) => pipeline.service === service.name).map((pipeline) => pipeline.name);
+    if (pipelines.length === 0) continue;
+    rules.push({
+      source_matchers: ['alertname="ServiceDown"', `service="${service.name}"`],
+      target_matchers: [`pipeline=~"${pipelines.join('|')}"`],
+    });
+  }
+  return rules;
+}
+
+/** The whole alertmanager.yml as a plain object. */
+export function renderAlertmanagerConfig(model: Model): Record<string, unknown> {
+  return {
+    route: {
+      receiver: model.alertmanager.defaultReceiver,
+      group_by: [...groupBy],
+      ...timings(model.alertmanager.ticket),
+      routes: [priorityRoute(model, 'P1'), priorityRoute(model, 'P2')],
+    },
+    inhibit_rules: inhibitRules(model),
+    receivers: model.receivers.map(renderReceiver),
+  };
+}

@@ -1,0 +1,31 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { GeneratedFile, Generator, Model } from '../model/types.js';
+import { finaliseDashboard } from './finalise.js';
+import { overviewDashboard } from './overview.js';
+import { pipelineDashboard } from './pipeline.js';
+import { runtimeDashboard } from './runtime.js';
+import { serviceDashboard } from './service.js';
+
+export { alertNames, type AlertName } from './alerts.js';
+export { runbookUrl } from '../model/runbook.js';
+export { dashboardUids } from './scope.js';
+
+export interface RenderedDashboard {
+  /** Repository-relative path of the JSON file, under `dashboards/`. */
+  readonly path: string;
+  readonly dashboard: Dashboard;
+}
+
+/** Every dashboard the spec renders, in a fixed order. */
+export function buildDashboards(model: Model): RenderedDashboard[] {
+  const dashboards = [
+    { path: 'dashboards/overview.json', dashboard: overviewDashboard(model) },
+    { path: 'dashboards/pipelines.json', dashboard: pipelineDashboard(model) },
+    { path: 'dashboards/services.json', dashboard: serviceDashboard(model) },
+    { path: 'dashboards/runtime.json', dashboard: runtimeDashboard(model) },
+  ];
+  return dashboards.map(({ path, dashboard }) => ({ path, dashboard: finaliseDashboard(dashboard) }));
+}
+
+export const dashboardsGenerator: Generator = (model): GeneratedFile[] =>
+  buildDashboards(model).map(({ path, dashboard }) => ({ path, format: 'json', data: dashboard }));

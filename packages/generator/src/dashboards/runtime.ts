@@ -1,0 +1,133 @@
+import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { catalog, defaultNodeMetrics as node } from '@vigil/metrics/catalog';
+import type { Model } from '../model/types.js';
+import { recordingRuleNames as rules } from '../rules/recording.js';
+import { alertNames } from './alerts.js';
+import { vigilDashboardsLink } from './links.js';
+import { PanelIds, timeseriesPanel } from './panels.js';
+import { datasourceVariable, labelVariable } from './variables.js';
+import { dashboardUids, serviceJobs } from './scope.js';
+
+const selected = 'job=~"$job", instance=~"$instance"';
+
+/** Process health of every service: memory, CPU, event loop, GC and unhandled errors. */
+export function runtimeDashboard(model: Model): Dashboard {
+  const ids = new PanelIds();
+
+  return new DashboardBuilder('Vigil / Runtime')
+    .uid(dashboardUids.runtime)
+    .description(`Node.js process health per service instance. Generated from ${model.source}; do not edit.`)
+    .tags(['vigil', 'runtime'])
+    .readonly()
+    .time({ from: 'now-6h', to: 'now' })
+    .refresh('30s')
+    .link(vigilDashboardsLink())
+    .withVariable(datasourceVariable(model))
+    .withVariable(labelVariable('job', 'Service', 'label_values(up, job)', serviceJobs(model)))
+    .withVariable(labelVariable('instance', 'Instance', 'label_values(up{job=~"$job"}, instance)', []))
+    .withRow(new RowBuilder('Memory and CPU').id(ids.next()))
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'Memory against the container limit',
+        description: 'Resident memory and V8 heap of each instance, with the container memory limit when the process runs under one.',
+        unit: 'bytes',
+        min: 0,
+        queries: [
+          { expr: `${node.processResidentMemory.name}{${selected}}`, legend: '{{job}} {{instance}} resident' },
+          { expr: `${node.heapSizeUsed.name}{${selected}}`, legend: '{{job}} {{instance}} heap used' },
+          { expr: `${catalog.containerMemoryLimit.name}{${selected}}`, legend: '{{job}} {{instance}} limit' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'Memory use of the container limit',
+        description:
+          'Resident memory as a share of the container limit (highest instance per service). The dashed line is the MemoryHigh ratio. Empty when no container limit is set: then MemoryHigh cannot fire either.',
+        unit: 'percentunit',
+        min: 0,
+        queries: [
+          {
+            expr: `max by (job) (${rules.instanceMemoryLimitRatio}{${selected}})`,
+            legend: '{{job}}',
+          },
+        ],
+        alerts: [alertNames.memoryHigh],
+        thresholds: model.services.map((service) => ({ series: service.job, value: service.alerts.memoryHigh.ratio, bad: 'above' as const })),
+        noValue: 'no container memory limit',
+      }),
+    )
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'CPU use of the quota',
+        description: 'CPU time per second over 5m as a share of the container CPU quota, one core when there is none (highest instance per service). The dashed line is the CPUHigh ratio.',
+        unit: 'percentunit',
+        min: 0,
+        queries: [
+          {
+            expr: `max by (job) (${rules.instanceCpuLimitRatio}{${selected}})`,
+            legend: '{{job}}',
+          },
+        ],
+        alerts: [alertNames.cpuHigh],
+        thresholds: model.services.map((service) => ({ series: service.job, value: service.alerts.cpuHigh.ratio, bad: 'above' as const })),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'Event-loop lag p99',
+        description: 'p99 event-loop delay measured by the process (highest instance per service). The dashed line is the EventLoopLagHigh threshold.',
+        unit: 's',
+        min: 0,
+        queries: [{ expr: `max by (job) (${node.eventLoopLagP99.name}{${selected}})`, legend: '{{job}}' }],
+        alerts: [alertNames.eventLoopLagHigh],
+        thresholds: model.services.map((service) => ({ series: service.job, value: service.alerts.eventLoopLagHigh.seconds, bad: 'above' as const })),
+      }),
+    )
+    .withRow(new RowBuilder('Garbage collection and errors').id(ids.next()))
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'Time in garbage collection',
+        description: 'Share of wall-clock time spent in GC pauses, by GC kind.',
+        unit: 'percentunit',
+        min: 0,
+        queries: [
+          {
+            expr: `sum by (job, kind) (rate(${node.gcDuration.name}_sum{${selected}}[$__rate_interval]))`,
+            legend: '{{job}} {{kind}}',
+          },
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'Garbage collections per second',
+        description: 'GC runs per second, by GC kind.',
+        unit: 'cps',
+        min: 0,
+        queries: [
+          {
+            expr: `sum by (job, kind) (rate(${node.gcDuration.name}_count{${selected}}[$__rate_interval]))`,
+            legend: '{{job}} {{kind}}',
+          },
+        ],
+      }),
+    )
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'Unhandled errors',
+        description: 'Unhandled promise rejections and uncaught exceptions per interval. A service that has had none shows 0.',
+        unit: 'short',
+        min: 0,
+        queries: [
+          {
+            expr: `sum by (job, kind) (increase(${catalog.unhandledErrors.name}{${selected}}[$__rate_interval])) or on(job) (0 * max by (job) (up{${selected}}))`,
+            legend: '{{job}} {{kind}}',
+          },
+        ],
+        alerts: [alertNames.unhandledErrorsBurst],
+        width: 24,
+      }),
+    )
+    .build();
+}

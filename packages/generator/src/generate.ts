@@ -1,0 +1,58 @@
+/**
+ * One generation run: load the spec, build the model, run every generator, hand the files to
+ * the writer. Used by the CLI and by tests (with a temp `outDir`).
+ */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { generators } from './generators/index.js';
+import { buildModel, type BuildModelOptions } from './model/build.js';
+import type { GeneratedFile, Generator, Model } from './model/types.js';
+import { loadSpec } from './spec/load.js';
+import { findRepoRoot } from './repo-root.js';
+import { writeGeneratedFiles, type WriteResult } from './writer.js';
+
+export const defaultConfigPath = 'monitoring/vigil.config.ts';
+
+/** Every file the generators render for a model, sorted by path. */
+export function renderModel(model: Model, using: readonly Generator[] = generators): GeneratedFile[] {
+  return using.flatMap((generator) => generator(model)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** How a spec path is named in headers and errors: repository-relative when inside the repository. */
+export function specDisplayName(absolutePath: string, repoRoot: string): string {
+  const fromRoot = relative(repoRoot, absolutePath);
+  if (fromRoot === '' || fromRoot.startsWith('..') || isAbsolute(fromRoot)) return absolutePath;
+  return fromRoot.split(sep).join('/');
+}
+
+/** Loads and validates a spec file into a model. Relative paths are resolved from the repository root. */
+export async function loadModel(configPath: string = defaultConfigPath, options: BuildModelOptions = {}): Promise<Model> {
+  const repoRoot = findRepoRoot();
+  const absolute = resolve(repoRoot, configPath);
+  const source = specDisplayName(absolute, repoRoot);
+  return buildModel(await loadSpec(absolute, source), source, options);
+}
+
+export interface GenerateOptions extends BuildModelOptions {
+  /** Spec path (default monitoring/vigil.config.ts), relative to the repository root unless absolute. */
+  readonly configPath?: string;
+  /** Output directory (default the repository root), relative to the repository root unless absolute. */
+  readonly outDir?: string;
+  readonly check?: boolean;
+}
+
+export interface GenerateResult extends WriteResult {
+  readonly model: Model;
+  readonly outDir: string;
+}
+
+export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const repoRoot = findRepoRoot();
+  const model = await loadModel(options.configPath ?? defaultConfigPath, options);
+  const outDir = resolve(repoRoot, options.outDir ?? '.');
+  const result = await writeGeneratedFiles(renderModel(model), {
+    outDir,
+    source: model.source,
+    ...(options.check === undefined ? {} : { check: options.check }),
+  });
+  return { ...result, model, outDir };
+}

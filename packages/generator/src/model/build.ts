@@ -1,0 +1,402 @@
+/**
+ * spec -> model: validate (zod), layer a profile or overrides, check cross-references, resolve
+ * defaults, sort everything by name. Every problem found is collected, then thrown together
+ * as one SpecError so a user fixes a spec in one pass.
+ */
+import type { z } from 'zod';
+import { catalog, latencyBucketsSeconds } from '@vigil/metrics/catalog';
+import { monitoringSpecSchema, overridesSchema, type SpecOverrides } from '../spec/schema.js';
+import { SpecError, problemsFromIssues, specErrorMap, type SpecProblem } from '../spec/errors.js';
+import { normaliseDuration } from '../spec/duration.js';
+import { alertmanagerDefaults, grafanaDefaults, pipelineDefaults, prometheusDefaults, serviceDefaults, stackDefaults } from './defaults.js';
+import { applyOverrides, overrideProblems } from './overrides.js';
+import type {
+  DependencyModel,
+  Model,
+  PipelineModel,
+  ReceiverModel,
+  ServiceAlertParameters,
+  ServiceModel,
+  TeamModel,
+} from './types.js';
+
+type ParsedSpec = z.output<typeof monitoringSpecSchema>;
+
+export interface BuildModelOptions {
+  /** Name of a profile in the spec's `profiles` to layer over it (e.g. "e2e"). */
+  readonly profile?: string;
+  /** Overrides layered after the profile (e.g. scrape targets known only at run time). */
+  readonly overrides?: SpecOverrides;
+}
+
+const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export function buildModel(spec: unknown, source: string, options: BuildModelOptions = {}): Model {
+  const parsed = monitoringSpecSchema.safeParse(spec, { error: specErrorMap });
+  if (!parsed.success) throw new SpecError(problemsFromIssues(source, parsed.error.issues));
+  let resolved: ParsedSpec = parsed.data;
+
+  const layers: { readonly overrides: z.output<typeof overridesSchema>; readonly path: string }[] = [];
+  if (options.profile !== undefined) {
+    const profile = resolved.profiles?.[options.profile];
+    if (profile === undefined) {
+      const known = Object.keys(resolved.profiles ?? {}).sort();
+      throw new SpecError([
+        {
+          file: source,
+          path: 'profiles',
+          message: `no profile named "${options.profile}" (profiles: ${known.length > 0 ? known.join(', ') : 'none'})`,
+        },
+      ]);
+    }
+    layers.push({ overrides: profile, path: `profiles.${options.profile}` });
+  }
+  if (options.overrides !== undefined) {
+    const overrides = overridesSchema.safeParse(options.overrides, { error: specErrorMap });
+    if (!overrides.success) {
+      throw new SpecError(
+        problemsFromIssues(source, overrides.error.issues).map((problem) => ({
+          ...problem,
+          path: problem.path === '' ? 'overrides' : `overrides.${problem.path}`,
+        })),
+      );
+    }
+    layers.push({ overrides: overrides.data, path: 'overrides' });
+  }
+  for (const layer of layers) {
+    const problems = overrideProblems(resolved, layer.overrides, source, layer.path);
+    if (problems.length > 0) throw new SpecError(problems);
+    resolved = applyOverrides(resolved, layer.overrides);
+  }
+
+  const problems = crossReferenceProblems(resolved, source);
+  if (problems.length > 0) throw new SpecError(problems);
+  const durationOverrides = layers.reduce<{ for?: string; window?: string }>(
+    (all, layer) => ({ ...all, ...layer.overrides.durations }),
+    {},
+  );
+  return resolveModel(resolved, source, durationOverrides);
+}
+
+function duplicateProblems(
+  entries: readonly { readonly name: string }[],
+  listPath: string,
+  what: string,
+  file: string,
+): SpecProblem[] {
+  const firstIndex = new Map<string, number>();
+  const problems: SpecProblem[] = [];
+  entries.forEach((entry, index) => {
+    const first = firstIndex.get(entry.name);
+    if (first === undefined) firstIndex.set(entry.name, index);
+    else
+      problems.push({
+        file,
+        path: `${listPath}[${index}].name`,
+        message: `duplicate ${what} name "${entry.name}" (first at ${listPath}[${first}])`,
+      });
+  });
+  return problems;
+}
+
+function listNames(names: Iterable<string>): string {
+  const sorted = [...names].sort();
+  return sorted.length > 0 ? sorted.join(', ') : 'none';
+}
+
+function crossReferenceProblems(spec: ParsedSpec, file: string): SpecProblem[] {
+  const pipelines = spec.pipelines ?? [];
+  const dependencies = spec.dependencies ?? [];
+  const problems: SpecProblem[] = [
+    ...duplicateProblems(spec.services, 'services', 'service', file),
+    ...duplicateProblems(pipelines, 'pipelines', 'pipeline', file),
+    ...duplicateProblems(dependencies, 'dependencies', 'dependency', file),
+    ...duplicateProblems(spec.teams, 'teams', 'team', file),
+    ...duplicateProblems(spec.receivers, 'receivers', 'receiver', file),
+  ];
+  const serviceNames = new Set(spec.services.map((service) => service.name));
+  const teamNames = new Set(spec.teams.map((team) => team.name));
+  const receiverNames = new Set(spec.receivers.map((receiver) => receiver.name));
+
+  // A job name must be unique in prometheus.yml; services and exporters share that namespace.
+  dependencies.forEach((dependency, index) => {
+    if (dependency.kind !== 'healthCheck' && serviceNames.has(dependency.name)) {
+      problems.push({
+        file,
+        path: `dependencies[${index}].name`,
+        message: `"${dependency.name}" is also a service name; scrape job names must be unique`,
+      });
+    }
+  });
+
+  // p95 is interpolated from the latency histogram: above its largest finite bucket it cannot be measured.
+  const largestBucket = latencyBucketsSeconds[latencyBucketsSeconds.length - 1]!;
+  spec.services.forEach((service, index) => {
+    const seconds = service.alerts?.highLatencyP95?.seconds;
+    if (seconds !== undefined && seconds >= largestBucket) {
+      problems.push({
+        file,
+        path: `services[${index}].alerts.highLatencyP95.seconds`,
+        message: `expected less than ${largestBucket} (the largest latency bucket of ${catalog.httpRequestDuration.name})`,
+      });
+    }
+  });
+
+  const checkTeam = (team: string | undefined, path: string): void => {
+    if (team !== undefined && !teamNames.has(team)) {
+      problems.push({ file, path, message: `no team named "${team}" (teams: ${listNames(teamNames)})` });
+    }
+  };
+  checkTeam(spec.defaultTeam, 'defaultTeam');
+  spec.services.forEach((service, index) => checkTeam(service.team, `services[${index}].team`));
+  pipelines.forEach((pipeline, index) => {
+    checkTeam(pipeline.team, `pipelines[${index}].team`);
+    if (!serviceNames.has(pipeline.service)) {
+      problems.push({
+        file,
+        path: `pipelines[${index}].service`,
+        message: `no service named "${pipeline.service}" runs this pipeline (services: ${listNames(serviceNames)})`,
+      });
+    }
+    const fields = pipeline.requiredFields ?? [];
+    fields.forEach((field, fieldIndex) => {
+      if (fields.indexOf(field) !== fieldIndex) {
+        problems.push({ file, path: `pipelines[${index}].requiredFields[${fieldIndex}]`, message: `duplicate field "${field}"` });
+      }
+    });
+    if (pipeline.coverageFloor !== undefined && fields.length === 0) {
+      problems.push({
+        file,
+        path: `pipelines[${index}].coverageFloor`,
+        message: 'has no effect without requiredFields; list the fields or remove it',
+      });
+    }
+    if (pipeline.rateFloorRatio !== undefined && pipeline.expectedItemsPerDay === undefined) {
+      problems.push({
+        file,
+        path: `pipelines[${index}].rateFloorRatio`,
+        message: 'has no effect without expectedItemsPerDay; set it or remove this field',
+      });
+    }
+  });
+  dependencies.forEach((dependency, index) => {
+    checkTeam(dependency.team, `dependencies[${index}].team`);
+    if (dependency.kind === 'healthCheck') {
+      dependency.services.forEach((service, serviceIndex) => {
+        if (!serviceNames.has(service)) {
+          problems.push({
+            file,
+            path: `dependencies[${index}].services[${serviceIndex}]`,
+            message: `no service named "${service}" (services: ${listNames(serviceNames)})`,
+          });
+        }
+      });
+    }
+  });
+  spec.teams.forEach((team, index) => {
+    for (const key of ['pageReceivers', 'ticketReceivers'] as const) {
+      team[key].forEach((receiver, receiverIndex) => {
+        if (!receiverNames.has(receiver)) {
+          problems.push({
+            file,
+            path: `teams[${index}].${key}[${receiverIndex}]`,
+            message: `no receiver named "${receiver}" (receivers: ${listNames(receiverNames)})`,
+          });
+        }
+      });
+    }
+  });
+  const defaultReceiver = spec.alertmanager?.defaultReceiver;
+  if (defaultReceiver !== undefined && !receiverNames.has(defaultReceiver)) {
+    problems.push({
+      file,
+      path: 'alertmanager.defaultReceiver',
+      message: `no receiver named "${defaultReceiver}" (receivers: ${listNames(receiverNames)})`,
+    });
+  }
+  return problems;
+}
+
+function resolveServiceAlerts(
+  alerts: NonNullable<ParsedSpec['services'][number]['alerts']> | undefined,
+  durations: { for?: string; window?: string },
+): ServiceAlertParameters {
+  const d = serviceDefaults.alerts;
+  const forOf = (value: string | undefined, fallback: string): string => normaliseDuration(durations.for ?? value ?? fallback);
+  return {
+    serviceDown: { for: forOf(alerts?.serviceDown?.for, d.serviceDown.for) },
+    highErrorRate: {
+      ratio: alerts?.highErrorRate?.ratio ?? d.highErrorRate.ratio,
+      for: forOf(alerts?.highErrorRate?.for, d.highErrorRate.for),
+    },
+    highLatencyP95: {
+      seconds: alerts?.highLatencyP95?.seconds ?? d.highLatencyP95.seconds,
+      for: forOf(alerts?.highLatencyP95?.for, d.highLatencyP95.for),
+    },
+    unhandledErrorsBurst: {
+      count: alerts?.unhandledErrorsBurst?.count ?? d.unhandledErrorsBurst.count,
+      window: normaliseDuration(durations.window ?? alerts?.unhandledErrorsBurst?.window ?? d.unhandledErrorsBurst.window),
+      for: forOf(alerts?.unhandledErrorsBurst?.for, d.unhandledErrorsBurst.for),
+    },
+    memoryHigh: { ratio: alerts?.memoryHigh?.ratio ?? d.memoryHigh.ratio, for: forOf(alerts?.memoryHigh?.for, d.memoryHigh.for) },
+    cpuHigh: { ratio: alerts?.cpuHigh?.ratio ?? d.cpuHigh.ratio, for: forOf(alerts?.cpuHigh?.for, d.cpuHigh.for) },
+    eventLoopLagHigh: {
+      seconds: alerts?.eventLoopLagHigh?.seconds ?? d.eventLoopLagHigh.seconds,
+      for: forOf(alerts?.eventLoopLagHigh?.for, d.eventLoopLagHigh.for),
+    },
+    dependencyDown: { for: forOf(alerts?.dependencyDown?.for, d.dependencyDown.for) },
+  };
+}
+
+const secondsPerDay = 86_400;
+
+function resolveModel(spec: ParsedSpec, source: string, durations: { for?: string; window?: string }): Model {
+  const defaultTeam = spec.defaultTeam ?? spec.teams[0]!.name;
+  const prometheusSettings = spec.prometheus ?? {};
+  const scrapeInterval = normaliseDuration(prometheusSettings.scrapeInterval ?? prometheusDefaults.scrapeInterval);
+  const dependencySpecs = spec.dependencies ?? [];
+
+  const criticalChecksByService = new Map<string, Set<string>>();
+  for (const dependency of dependencySpecs) {
+    if (dependency.kind !== 'healthCheck' || dependency.critical === false) continue;
+    for (const service of dependency.services) {
+      const checks = criticalChecksByService.get(service) ?? new Set<string>();
+      checks.add(dependency.check ?? dependency.name);
+      criticalChecksByService.set(service, checks);
+    }
+  }
+
+  const services: ServiceModel[] = spec.services
+    .map((service) => ({
+      name: service.name,
+      kind: service.kind ?? serviceDefaults.kind,
+      team: service.team ?? defaultTeam,
+      job: service.name,
+      targets: [...service.targets],
+      metricsPath: service.metricsPath ?? serviceDefaults.metricsPath,
+      scrapeInterval: service.scrapeInterval === undefined ? scrapeInterval : normaliseDuration(service.scrapeInterval),
+      healthChecks: [...(criticalChecksByService.get(service.name) ?? [])].sort(),
+      alerts: resolveServiceAlerts(service.alerts, durations),
+    }))
+    .sort(byName);
+  const serviceTeam = new Map(services.map((service) => [service.name, service.team]));
+
+  const pipelines: PipelineModel[] = (spec.pipelines ?? [])
+    .map((pipeline): PipelineModel => {
+      const forOf = (value: string | undefined, fallback: string): string =>
+        normaliseDuration(durations.for ?? value ?? fallback);
+      const requiredFields = [...(pipeline.requiredFields ?? [])].sort();
+      const rateFloorRatio = pipeline.rateFloorRatio ?? pipelineDefaults.rateFloorRatio;
+      return {
+        name: pipeline.name,
+        service: pipeline.service,
+        team: pipeline.team ?? serviceTeam.get(pipeline.service) ?? defaultTeam,
+        job: pipeline.service,
+        ...(pipeline.expectedItemsPerDay === undefined ? {} : { expectedItemsPerDay: pipeline.expectedItemsPerDay }),
+        alerts: {
+          noItemsCreated: {
+            window: normaliseDuration(durations.window ?? pipeline.zeroItemsWindow ?? pipelineDefaults.zeroItemsWindow),
+          },
+          ...(pipeline.expectedItemsPerDay === undefined
+            ? {}
+            : {
+                itemRateLow: {
+                  floorRatio: rateFloorRatio,
+                  floorPerSecond: (pipeline.expectedItemsPerDay * rateFloorRatio) / secondsPerDay,
+                  for: forOf(pipeline.alerts?.itemRateLow?.for, pipelineDefaults.itemRateLowFor),
+                },
+              }),
+          ...(requiredFields.length === 0
+            ? {}
+            : {
+                fieldCoverageDrop: {
+                  requiredFields,
+                  floor: pipeline.coverageFloor ?? pipelineDefaults.coverageFloor,
+                  for: forOf(pipeline.alerts?.fieldCoverageDrop?.for, pipelineDefaults.fieldCoverageDropFor),
+                },
+              }),
+          validationErrorsHigh: {
+            ratio: pipeline.validationErrorCeiling ?? pipelineDefaults.validationErrorCeiling,
+            for: forOf(pipeline.alerts?.validationErrorsHigh?.for, pipelineDefaults.validationErrorsHighFor),
+          },
+        },
+      };
+    })
+    .sort(byName);
+
+  const dependencies: DependencyModel[] = dependencySpecs
+    .map((dependency): DependencyModel => {
+      if (dependency.kind === 'healthCheck') {
+        return {
+          name: dependency.name,
+          kind: 'healthCheck',
+          team: dependency.team ?? defaultTeam,
+          services: [...dependency.services].sort(),
+          check: dependency.check ?? dependency.name,
+          critical: dependency.critical ?? true,
+        };
+      }
+      return {
+        name: dependency.name,
+        kind: dependency.kind,
+        team: dependency.team ?? defaultTeam,
+        job: dependency.name,
+        targets: [...dependency.targets],
+        ...(dependency.address === undefined ? {} : { address: dependency.address }),
+      };
+    })
+    .sort(byName);
+
+  const teams: TeamModel[] = spec.teams
+    .map((team) => ({ name: team.name, pageReceivers: [...team.pageReceivers], ticketReceivers: [...team.ticketReceivers] }))
+    .sort(byName);
+  const receivers: ReceiverModel[] = spec.receivers.map((receiver) => ({ ...receiver }) as ReceiverModel).sort(byName);
+  const defaultTeamModel = teams.find((team) => team.name === defaultTeam)!;
+
+  const timing = (
+    settings: { groupWait?: string; groupInterval?: string; repeatInterval?: string } | undefined,
+    fallback: { readonly groupWait: string; readonly groupInterval: string; readonly repeatInterval: string },
+  ) => ({
+    groupWait: normaliseDuration(settings?.groupWait ?? fallback.groupWait),
+    groupInterval: normaliseDuration(settings?.groupInterval ?? fallback.groupInterval),
+    repeatInterval: normaliseDuration(settings?.repeatInterval ?? fallback.repeatInterval),
+  });
+
+  return {
+    source,
+    runbookUrlTemplate: spec.runbookUrl,
+    defaultTeam,
+    services,
+    pipelines,
+    dependencies,
+    teams,
+    receivers,
+    prometheus: {
+      scrapeInterval,
+      evaluationInterval: normaliseDuration(prometheusSettings.evaluationInterval ?? prometheusDefaults.evaluationInterval),
+      alertmanagers: [...(prometheusSettings.alertmanagers ?? prometheusDefaults.alertmanagers)],
+      externalLabels: sortRecord(prometheusSettings.externalLabels ?? prometheusDefaults.externalLabels),
+    },
+    alertmanager: {
+      page: timing(spec.alertmanager?.page, alertmanagerDefaults.page),
+      ticket: timing(spec.alertmanager?.ticket, alertmanagerDefaults.ticket),
+      defaultReceiver: spec.alertmanager?.defaultReceiver ?? defaultTeamModel.ticketReceivers[0]!,
+    },
+    grafana: { datasourceUid: spec.grafana?.datasourceUid ?? grafanaDefaults.datasourceUid },
+    stack: {
+      bindAddress: spec.stack?.bindAddress ?? stackDefaults.bindAddress,
+      ports: { ...stackDefaults.ports, ...stripUndefined(spec.stack?.ports ?? {}) },
+      images: { ...stackDefaults.images, ...stripUndefined(spec.stack?.images ?? {}) },
+    },
+  };
+}
+
+function sortRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]-?: Exclude<T[K], undefined>;
+  };
+}

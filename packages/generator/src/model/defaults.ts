@@ -1,0 +1,71 @@
+/**
+ * Every default the model resolves, in one place. Each is a named, documented parameter;
+ * the spec overrides any of them per service or pipeline.
+ */
+export const serviceDefaults = {
+  kind: 'api',
+  metricsPath: '/metrics',
+  alerts: {
+    /** ServiceDown: the scrape target has been down this long. */
+    serviceDown: { for: '1m' },
+    /** HighErrorRate: more than 10% of requests answered 5xx, for 5m. */
+    highErrorRate: { ratio: 0.1, for: '5m' },
+    /** HighLatencyP95: p95 of requests or operations over 1 s, for 10m. */
+    highLatencyP95: { seconds: 1, for: '10m' },
+    /** UnhandledErrorsBurst: more than 3 unhandled errors per 5m, kept up for 30m. */
+    unhandledErrorsBurst: { count: 3, window: '5m', for: '30m' },
+    /** MemoryHigh: resident memory over 90% of the container limit, for 15m. */
+    memoryHigh: { ratio: 0.9, for: '15m' },
+    /** CPUHigh: CPU over 80% of the quota (one core without one), for 15m. */
+    cpuHigh: { ratio: 0.8, for: '15m' },
+    /** EventLoopLagHigh: event-loop lag p99 over 0.5 s, for 10m. */
+    eventLoopLagHigh: { seconds: 0.5, for: '10m' },
+    /** DependencyDown: a critical health check failing for 2m. */
+    dependencyDown: { for: '2m' },
+  },
+} as const;
+
+export const pipelineDefaults = {
+  /** PipelineNoItemsCreated: no item for 6h. */
+  zeroItemsWindow: '6h',
+  /** PipelineItemRateLow: rate under half the expected rate, for 2h. */
+  rateFloorRatio: 0.5,
+  itemRateLowFor: '2h',
+  /** PipelineFieldCoverageDrop: under 95% of items carry a required field, for 1h. */
+  coverageFloor: 0.95,
+  fieldCoverageDropFor: '1h',
+  /** PipelineValidationErrorsHigh: more than 5 validation errors per 100 created items, for 5m. */
+  validationErrorCeiling: 0.05,
+  validationErrorsHighFor: '5m',
+} as const;
+
+export const prometheusDefaults = {
+  scrapeInterval: '15s',
+  evaluationInterval: '15s',
+  alertmanagers: ['alertmanager:9093'],
+  externalLabels: { monitor: 'vigil' },
+} as const;
+
+export const alertmanagerDefaults = {
+  page: { groupWait: '30s', groupInterval: '5m', repeatInterval: '1h' },
+  ticket: { groupWait: '5m', groupInterval: '30m', repeatInterval: '12h' },
+} as const;
+
+export const grafanaDefaults = { datasourceUid: 'prometheus' } as const;
+
+export const stackDefaults = {
+  bindAddress: '127.0.0.1',
+  ports: { prometheus: 9090, alertmanager: 9093, grafana: 3000 },
+  // Prometheus and Alertmanager match Debian bookworm's packages, so the test kit's local
+  // binaries and its containers run the same versions. Grafana 12.2 reads schemaVersion 42,
+  // which the foundation SDK writes. The redis exporter's default image is built from scratch
+  // and has no wget for the health check; the alpine build of the same release has.
+  images: {
+    prometheus: 'prom/prometheus:v2.42.0',
+    alertmanager: 'prom/alertmanager:v0.25.0',
+    grafana: 'grafana/grafana:12.2.1',
+    nodeExporter: 'prom/node-exporter:v1.8.1',
+    postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
+    redisExporter: 'oliver006/redis_exporter:v1.62.0-alpine',
+  },
+} as const;

@@ -1,0 +1,27 @@
+import { allExposedSeriesNames } from '@vigil/metrics/catalog';
+import type { Model } from '../model/types.js';
+import { recordingRuleNames } from '../rules/recording.js';
+import { declaredExporterMetrics } from './exporters.js';
+
+/** Series Prometheus itself synthesises: scrape health and alert state. */
+export const prometheusSyntheticSeries = ['up', 'ALERTS', 'ALERTS_FOR_STATE'] as const;
+
+/** Every metric name an expression may read, and where each allowance comes from. */
+export interface KnownMetrics {
+  has(name: string): boolean;
+}
+
+export function knownMetrics(model: Model, extraRecordingRules: Iterable<string> = []): KnownMetrics {
+  const exact = new Set<string>([
+    ...allExposedSeriesNames(),
+    ...Object.values(recordingRuleNames),
+    ...extraRecordingRules,
+    ...prometheusSyntheticSeries,
+  ]);
+  const prefixes: string[] = [];
+  for (const name of declaredExporterMetrics(model)) {
+    if (name.endsWith('_')) prefixes.push(name);
+    else exact.add(name);
+  }
+  return { has: (name) => exact.has(name) || prefixes.some((prefix) => name.startsWith(prefix)) };
+}

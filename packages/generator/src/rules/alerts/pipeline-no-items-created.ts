@@ -1,0 +1,209 @@
+import { catalog } from '@vigil/metrics/catalog';
+import type { Model, PipelineModel } from '../../model/types.js';
+import { durationSeconds } from '../../spec/duration.js';
+import { alertingRule, pipelineLabels, promtoolTest, quietChecks, selector, testClock, testInterval, windowTestInterval, type AlertTemplates, type TestClock } from '../common.js';
+import { SeriesBuilder, seriesName } from '../series.js';
+import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
+
+const name = 'PipelineNoItemsCreated';
+const lastItem = catalog.pipelineLastItemCreated.name;
+
+const templates = (pipeline: string, window: string): AlertTemplates => ({
+  summary: [`Pipeline ${pipeline} has created no item for ${window}`],
+  description: [
+    `Pipeline ${pipeline} (job `,
+    { label: 'job' },
+    ') has created no item for at least ',
+    { value: 'humanizeDuration' },
+    ` (window ${window}). The process may be down, stuck, or never have created an item.`,
+  ],
+});
+
+/**
+ * Fires when the last-item timestamp is older than the window, and also when there is no
+ * timestamp at all: none in the window (target down, process gone, metric never exported)
+ * or only zeros (a gauge never set). `max_over_time` bridges scrape gaps and restarts (a new
+ * process has no timestamp until its first item). The second branch is armed only once
+ * Prometheus has scraped the job for a whole window, so a fresh Prometheus does not page at
+ * once; its value is the window, as "at least" that long.
+ */
+export function noItemsExpression(pipeline: PipelineModel): string {
+  const window = pipeline.alerts.noItemsCreated.window;
+  const seconds = durationSeconds(window);
+  const series = selector(lastItem, { job: pipeline.job, pipeline: pipeline.name });
+  const latest = `max by (job, pipeline) (max_over_time(${series}[${window}]))`;
+  return [
+    `(time() - (${latest} > 0) > ${seconds})`,
+    `or`,
+    `((absent_over_time(${series}[${window}]) or ${latest} == 0) * 0 + ${seconds}`,
+    `  and on () count(${selector('up', { job: pipeline.job })} offset ${window}) > 0)`,
+  ].join('\n');
+}
+
+export function pipelineNoItemsCreatedRules(model: Model): AlertingRule[] {
+  return model.pipelines.map((pipeline) =>
+    alertingRule(model, name, noItemsExpression(pipeline), undefined, pipelineLabels(pipeline, 'P1'), templates(pipeline.name, pipeline.alerts.noItemsCreated.window)),
+  );
+}
+
+/** Series of a test: the pipeline's gauge, `up`, and healthy gauges of the job's other pipelines. */
+function scenario(
+  model: Model,
+  pipeline: PipelineModel,
+  instance: string,
+  clock: TestClock,
+  length: number,
+  gauge: SeriesBuilder | undefined,
+  up: SeriesBuilder,
+): { name: string; values: string }[] {
+  const labels = (pipelineName: string) => ({ job: pipeline.job, instance, pipeline: pipelineName });
+  const series = [{ name: seriesName('up', { job: pipeline.job, instance }), values: up.padTo(length).encode() }];
+  if (gauge !== undefined) series.push({ name: seriesName(lastItem, labels(pipeline.name)), values: gauge.encode() });
+  for (const other of model.pipelines) {
+    if (other.job !== pipeline.job || other.name === pipeline.name) continue;
+    series.push({ name: seriesName(lastItem, labels(other.name)), values: new SeriesBuilder().gap(1).ramp(clock.step, clock.step, length - 1).encode() });
+  }
+  return series;
+}
+
+export function pipelineNoItemsCreatedTests(model: Model): PromtoolTest[] {
+  const pipeline = model.pipelines[0];
+  if (pipeline === undefined) return [];
+  const service = model.services.find((candidate) => candidate.name === pipeline.service);
+  const instance = service?.targets[0] ?? `${pipeline.job}:9464`;
+  const window = pipeline.alerts.noItemsCreated.window;
+  // At least 90 samples per window: the scenarios place events at fractions of it.
+  const clock = testClock(windowTestInterval(testInterval(model, service), window, 90), undefined);
+  const windowSteps = clock.steps(window);
+  const windowSeconds = windowSteps * clock.step;
+  const t = templates(pipeline.name, window);
+  const labels = { ...pipelineLabels(pipeline, 'P1'), job: pipeline.job };
+  const s = clock.step;
+  const last = 10;
+  const items = (): SeriesBuilder => new SeriesBuilder().gap(1).ramp(s, s, last);
+
+  const stoppedLength = last + windowSteps + 5;
+  const stopped = promtoolTest(
+    model,
+    `${name}: items stop after step ${last} while the process keeps running`,
+    clock,
+    name,
+    t,
+    scenario(model, pipeline, instance, clock, stoppedLength, items().padTo(stoppedLength), new SeriesBuilder().constant(1, stoppedLength)),
+    [
+      { at: last * s + windowSeconds, alerts: [] },
+      { at: last * s + windowSeconds + s, alerts: [{ labels, value: windowSeconds + s }] },
+    ],
+  );
+
+  const downLength = last + windowSteps + 5;
+  const down = promtoolTest(
+    model,
+    `${name}: the target goes down at step ${last + 1} and its series go stale`,
+    clock,
+    name,
+    t,
+    scenario(
+      model,
+      pipeline,
+      instance,
+      clock,
+      downLength,
+      items().stale(),
+      new SeriesBuilder().constant(1, last + 1).constant(0, downLength - last - 1),
+    ),
+    [
+      { at: (last + 1) * s + windowSeconds - s, alerts: [] },
+      { at: (last + 1) * s + windowSeconds, alerts: [{ labels, value: windowSeconds }] },
+    ],
+  );
+
+  const neverLength = windowSteps + 5;
+  const never = promtoolTest(
+    model,
+    `${name}: the pipeline never exports its last-item timestamp`,
+    clock,
+    name,
+    t,
+    scenario(model, pipeline, instance, clock, neverLength, undefined, new SeriesBuilder().constant(1, neverLength)),
+    [
+      { at: windowSeconds - s, alerts: [] },
+      { at: windowSeconds, alerts: [{ labels, value: windowSeconds }] },
+    ],
+  );
+
+  // Items stop, then the process restarts: the new process reports 0 (no item yet).
+  const restartAt = last + 1 + Math.floor(windowSteps / 2);
+  const restartLength = last + windowSteps + 5;
+  const restartGauge = items()
+    .padTo(restartAt)
+    .gap(2)
+    .constant(0, restartLength - restartAt - 2);
+  const restarted = promtoolTest(
+    model,
+    `${name}: items stop, then the process restarts (timestamp and counters reset)`,
+    clock,
+    name,
+    t,
+    scenario(
+      model,
+      pipeline,
+      instance,
+      clock,
+      restartLength,
+      restartGauge,
+      new SeriesBuilder().constant(1, restartAt).constant(0, 1).constant(1, restartLength - restartAt - 1),
+    ),
+    [
+      { at: last * s + windowSeconds, alerts: [] },
+      { at: last * s + windowSeconds + s, alerts: [{ labels, value: windowSeconds + s }] },
+    ],
+  );
+
+  // Healthy: steady items with a restart (timestamp gone until the next item), a scrape gap
+  // of a third of the window, then a bursty stretch with an item every half window.
+  const half = Math.max(1, Math.floor(windowSteps / 2));
+  const third = Math.max(1, Math.floor(windowSteps / 3));
+  const healthyGauge = new SeriesBuilder().gap(1).ramp(s, s, windowSteps + 5);
+  healthyGauge.gap(3);
+  healthyGauge.ramp(healthyGauge.length * s, s, 10);
+  healthyGauge.gap(third);
+  healthyGauge.ramp(healthyGauge.length * s, s, windowSteps);
+  for (let burst = 0; burst < 3; burst++) {
+    healthyGauge.constant(healthyGauge.length * s, half);
+  }
+  const healthyLength = healthyGauge.length;
+  const healthy = promtoolTest(
+    model,
+    `${name}: steady items with a restart and a scrape gap, then bursty items; never fires`,
+    clock,
+    name,
+    t,
+    scenario(model, pipeline, instance, clock, healthyLength, healthyGauge, new SeriesBuilder().constant(1, windowSteps + 6).constant(0, 1).constant(1, healthyLength - windowSteps - 7)),
+    quietChecks(clock, 0, healthyLength - 1, Math.max(1, Math.floor(windowSteps / 8))),
+  );
+  return [stopped, down, never, restarted, healthy];
+}
+
+export const pipelineNoItemsCreatedAlert: AlertDefinition = {
+  name,
+  priority: 'P1',
+  severity: 'critical',
+  title: 'A pipeline has created no item for its whole window',
+  runbook: {
+    meaning:
+      'The pipeline has not created a single item for the zero-items window (default 6h). It fires whether the pipeline is stuck, its process is down, the process restarted and produced nothing since, or the pipeline never exported its metrics at all: the one condition it exists for is "no evidence of an item within the window".',
+    causes: [
+      'The upstream source is empty, unreachable or its credentials expired, so nothing comes in.',
+      'The pipeline process is down, crash-looping or stuck (a hung await, a lock, a full queue).',
+      'Every item is rejected before creation (look at PipelineValidationErrorsHigh), or the pipeline was deployed without its instrumentation.',
+    ],
+    firstChecks: [
+      'Is the service up? Check ServiceDown and Prometheus → Targets for the job.',
+      'Graph pipeline_last_item_created_timestamp_seconds and items_created_total for the pipeline over the last day to see when it stopped.',
+      'Read the pipeline logs around that time: source errors, validation errors, crashes.',
+    ],
+  },
+  rules: pipelineNoItemsCreatedRules,
+  tests: pipelineNoItemsCreatedTests,
+};

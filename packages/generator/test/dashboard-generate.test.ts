@@ -1,0 +1,127 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboards, dashboardUids, runbookUrl } from '../src/dashboards/index.js';
+import { renderModel } from '../src/generate.js';
+import { dashboardPanels, panelExpressions } from '../src/lint/walk.js';
+import type { Model } from '../src/model/types.js';
+import { alertDefinitions } from '../src/rules/alerts/index.js';
+import { rulesGenerator } from '../src/rules/generator.js';
+import { recordingRuleNames } from '../src/rules/recording.js';
+import { alertNames } from '../src/dashboards/alerts.js';
+import { dashboardByUid, specModel } from './dashboard-fixtures.js';
+
+let model: Model;
+beforeAll(async () => {
+  model = await specModel();
+});
+
+function panel(dashboard: Dashboard, title: string) {
+  const found = dashboardPanels(dashboard).find((candidate) => candidate.title === title);
+  if (!found) throw new Error(`no panel "${title}" in ${dashboard.uid}`);
+  return found;
+}
+
+function thresholdOf(dashboard: Dashboard, title: string, series: string): unknown {
+  const override = panel(dashboard, title).fieldConfig?.overrides.find((candidate) => candidate.matcher.options === series);
+  const thresholds = override?.properties.find((property) => property.id === 'thresholds')?.value as { steps: { value: number | null }[] } | undefined;
+  return thresholds?.steps.map((step) => step.value);
+}
+
+describe('dashboards generator', () => {
+  it('renders the four dashboards with stable uids, tags and files', () => {
+    const rendered = buildDashboards(model);
+    expect(rendered.map(({ path, dashboard }) => [path, dashboard.uid])).toEqual([
+      ['dashboards/overview.json', dashboardUids.overview],
+      ['dashboards/pipelines.json', dashboardUids.pipeline],
+      ['dashboards/services.json', dashboardUids.service],
+      ['dashboards/runtime.json', dashboardUids.runtime],
+    ]);
+    for (const { dashboard } of rendered) expect(dashboard.tags).toContain('vigil');
+  });
+
+  it('is registered with pnpm generate, with the Grafana provisioning', () => {
+    const paths = renderModel(model).map((file) => file.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'dashboards/overview.json',
+        'dashboards/pipelines.json',
+        'dashboards/services.json',
+        'dashboards/runtime.json',
+        'monitoring/grafana/provisioning/datasources/prometheus.yml',
+        'monitoring/grafana/provisioning/dashboards/vigil.yml',
+      ]),
+    );
+  });
+
+  it('is deterministic: two renderings are byte-identical', () => {
+    expect(JSON.stringify(buildDashboards(model))).toBe(JSON.stringify(buildDashboards(model)));
+  });
+
+  it('gives every panel a unique, positive id', () => {
+    for (const { dashboard } of buildDashboards(model)) {
+      const ids = (dashboard.panels ?? []).flatMap((entry) => [entry.id, ...('panels' in entry && Array.isArray(entry.panels) ? entry.panels.map((inner) => inner.id) : [])]);
+      expect(ids.every((id) => typeof id === 'number' && id > 0), dashboard.uid).toBe(true);
+      expect(new Set(ids).size, dashboard.uid).toBe(ids.length);
+    }
+  });
+
+  it('defaults the datasource variable to the provisioned uid and offers only the spec services and pipelines', () => {
+    const overview = dashboardByUid(model, dashboardUids.overview);
+    const variables = new Map((overview.templating.list ?? []).map((variable) => [variable.name, variable]));
+    expect(variables.get('datasource')?.current?.value).toBe(model.grafana.datasourceUid);
+    expect(variables.get('job')?.regex).toBe('/^(api|ingest|worker)$/');
+    expect(variables.get('pipeline')?.regex).toBe('/^(events|orders)$/');
+  });
+
+  it('reads the recording rules where one exists', () => {
+    const services = dashboardByUid(model, dashboardUids.service);
+    expect(panelExpressions(panel(services, 'Request rate'))).toEqual([`${recordingRuleNames.jobRequestsRate5m}{job=~"$job"}`]);
+    expect(panelExpressions(panel(services, 'Latency by route (p50, p95, p99)')).map((expr) => expr.split('{')[0])).toEqual([
+      recordingRuleNames.jobRouteRequestDurationP50,
+      recordingRuleNames.jobRouteRequestDurationP95,
+      recordingRuleNames.jobRouteRequestDurationP99,
+    ]);
+  });
+
+  it('links each alert panel to its runbook', () => {
+    const services = dashboardByUid(model, dashboardUids.service);
+    expect(panel(services, 'Error ratio').links?.map((link) => link.url)).toEqual([runbookUrl(model, 'HighErrorRate')]);
+    expect(runbookUrl(model, 'HighErrorRate')).toBe('https://github.com/vigil-dev/vigil/blob/main/alerts/runbooks/HighErrorRate.md');
+  });
+
+  it('links only to runbooks of alerts the rules render, with the URL the rules annotate', () => {
+    expect(new Set(Object.values(alertNames))).toEqual(new Set(alertDefinitions.map((definition) => definition.name)));
+    const annotated = new Set(
+      rulesGenerator(model).flatMap((file) =>
+        ((file.data as { groups?: { rules: { annotations?: { runbook_url?: string } }[] }[] }).groups ?? []).flatMap((group) =>
+          group.rules.flatMap((rule) => (rule.annotations?.runbook_url ? [rule.annotations.runbook_url] : [])),
+        ),
+      ),
+    );
+    const linked = buildDashboards(model).flatMap(({ dashboard }) => dashboardPanels(dashboard).flatMap((entry) => (entry.links ?? []).map((link) => link.url)));
+    expect(linked.length).toBeGreaterThan(10);
+    for (const url of linked) expect(annotated, url).toContain(url);
+  });
+
+  it('draws each alert threshold from the spec value the alert uses, per series', () => {
+    const services = dashboardByUid(model, dashboardUids.service);
+    const api = model.services.find((service) => service.name === 'api')!;
+    expect(thresholdOf(services, 'Error ratio', 'api')).toEqual([null, api.alerts.highErrorRate.ratio]);
+    const pipelines = dashboardByUid(model, dashboardUids.pipeline);
+    const orders = model.pipelines.find((pipeline) => pipeline.name === 'orders')!;
+    expect(thresholdOf(pipelines, 'Creation rate against the expected floor', 'orders')).toEqual([null, orders.alerts.itemRateLow!.floorPerSecond]);
+    // A bursty pipeline declares no expected rate, so it gets no floor line.
+    expect(thresholdOf(pipelines, 'Creation rate against the expected floor', 'events')).toBeUndefined();
+  });
+
+  it('follows the spec when an alert value changes', () => {
+    const changed: Model = {
+      ...model,
+      services: model.services.map((service) =>
+        service.name === 'api' ? { ...service, alerts: { ...service.alerts, highErrorRate: { ...service.alerts.highErrorRate, ratio: 0.37 } } } : service,
+      ),
+    };
+    expect(thresholdOf(dashboardByUid(changed, dashboardUids.service), 'Error ratio', 'api')).toEqual([null, 0.37]);
+    expect(thresholdOf(dashboardByUid(changed, dashboardUids.service), 'Error ratio', 'ingest')).toEqual([null, 0.1]);
+  });
+});

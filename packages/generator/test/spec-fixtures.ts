@@ -1,0 +1,32 @@
+import type { MonitoringSpec } from '../src/index.js';
+
+/** A small valid spec; tests copy it and break one thing. */
+export function minimalSpec(): MonitoringSpec {
+  return {
+    runbookUrl: 'https://example.com/runbooks/{alert}.md',
+    teams: [{ name: 'platform', pageReceivers: ['pager'], ticketReceivers: ['chat'] }],
+    receivers: [
+      { name: 'pager', type: 'pagerduty', routingKeyFile: '/etc/alertmanager/secrets/pagerduty' },
+      { name: 'chat', type: 'webhook', url: 'http://chat-bridge:8080/hook' },
+    ],
+    services: [
+      { name: 'api', targets: ['api:9464'] },
+      { name: 'ingest', kind: 'pipeline', targets: ['ingest:9464'] },
+    ],
+    pipelines: [
+      { name: 'orders', service: 'ingest', expectedItemsPerDay: 15000, requiredFields: ['id', 'price'] },
+      { name: 'events', service: 'ingest' },
+    ],
+    dependencies: [
+      { name: 'postgres', kind: 'postgres', targets: ['postgres-exporter:9187'], address: 'postgres:5432' },
+      { name: 'primary-db', kind: 'healthCheck', check: 'postgres', services: ['api', 'ingest'] },
+    ],
+  };
+}
+
+/** Deep copy, so a test can mutate freely. */
+export function specWith(mutate: (spec: Record<string, any>) => void): unknown {
+  const spec = structuredClone(minimalSpec()) as Record<string, any>;
+  mutate(spec);
+  return spec;
+}
