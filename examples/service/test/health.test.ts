@@ -3,58 +3,27 @@
  * freshness, background refresh of health_check_status, fail-fast start-up against a real
  * PostgreSQL, Redis outages, and graceful shutdown on SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchExampleService, type LaunchedExampleService } from '../src/launch.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../../packages/health/test/support/servers.js';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-interface Service {
-  readonly child: ChildProcess;
+interface Service extends LaunchedExampleService {
   readonly url: string;
-  output(): string;
-  /** Exit code, or 128 + signal number. */
-  readonly exited: Promise<number>;
 }
 
-const children: ChildProcess[] = [];
+const launched: LaunchedExampleService[] = [];
 
-/** Spawns the service; resolves with its URL once it printed the listening line, or with its exit code when it ended before. */
-function spawnService(env: Record<string, string>): { listening: Promise<Service>; exited: Promise<number>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const output = () => `${stdout}${stderr}`;
-  const exited = new Promise<number>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15))),
-  );
-  const listening = new Promise<Service>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 30 s:\n${output()}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const newline = stdout.indexOf('\n');
-      if (newline === -1) return;
-      clearTimeout(timer);
-      const event = JSON.parse(stdout.slice(0, newline)) as { event?: string; url?: string };
-      if (event.event === 'listening' && event.url) resolve({ child, url: event.url, output, exited });
-      else reject(new Error(`first stdout line is not the listening line: ${stdout.slice(0, newline)}`));
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before listening:\n${output()}`));
-    });
-  });
-  listening.catch(() => undefined);
-  return { listening, exited, output };
+/** Spawns the service; `listening` rejects with the exit code and output when it ends before listening. */
+function spawnService(env: Record<string, string>): LaunchedExampleService {
+  const service = launchExampleService(env);
+  launched.push(service);
+  return service;
 }
 
-const startService = (env: Record<string, string>): Promise<Service> => spawnService(env).listening;
+const startService = async (env: Record<string, string>): Promise<Service> => {
+  const service = spawnService(env);
+  return { ...service, url: await service.listening };
+};
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
@@ -91,7 +60,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(launched.map((service) => service.stop('SIGKILL')));
   await Promise.allSettled([postgres?.close(), redis?.close()]);
 }, 30_000);
 

@@ -2,11 +2,12 @@
  * The example service as a child process (the way Prometheus and the e2e tests meet it): its
  * /metrics must pass the real promtool, and every fault switch must move the metrics it should.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+import { launchExampleService, type LaunchedExampleService } from '../src/launch.js';
 
 interface Sample {
   name: string;
@@ -33,42 +34,16 @@ function total(samples: Sample[], name: string, labels: Record<string, string> =
     .reduce((sum, s) => sum + s.value, 0);
 }
 
-interface Running {
-  child: ChildProcess;
+interface Running extends LaunchedExampleService {
   url: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
 }
 
-const children: ChildProcess[] = [];
+const launched: LaunchedExampleService[] = [];
 
-function startService(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not report listening within 30 s; stderr: ${stderr}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line !== undefined) {
-        clearTimeout(timer);
-        const event = JSON.parse(line) as { event: string; url: string };
-        if (event.event !== 'listening') reject(new Error(`unexpected first line ${line}`));
-        resolve({ child, url: event.url, stderr: () => stderr, exited });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`service exited with ${code} before listening; stderr: ${stderr}`));
-    });
-  });
+async function startService(env: Record<string, string>): Promise<Running> {
+  const service = launchExampleService(env);
+  launched.push(service);
+  return { ...service, url: await service.listening };
 }
 
 async function scrape(url: string): Promise<{ text: string; samples: Sample[] }> {
@@ -111,8 +86,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : undefined)));
+  await Promise.all(launched.map((service) => service.stop()));
 });
 
 describe('example service', () => {
@@ -189,7 +163,7 @@ describe('example service', () => {
     const response = await setFaults(doomed.url, { crash: true }).catch(() => undefined);
     expect(response === undefined || response.status === 200).toBe(true);
     expect(await doomed.exited).toBe(1);
-    expect(doomed.stderr()).toContain('CrashFault: crash fault injected');
+    expect(doomed.output()).toContain('CrashFault: crash fault injected');
   });
 
   it('takes the fault switches from the environment, and rejects bad values by name', async () => {
@@ -203,5 +177,26 @@ describe('example service', () => {
     const bad = await startService({ FAULT_ERROR_RATE: 'lots' }).catch((error: Error) => error);
     expect(bad).toBeInstanceOf(Error);
     expect((bad as Error).message).toMatch(/FAULT_ERROR_RATE="lots": expected a number from 0 to 1/);
+  });
+
+  it('reads the container limits from VIGIL_CGROUP_ROOT, and rejects a directory that does not exist', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'vigil-cgroup-'));
+    try {
+      await writeFile(join(root, 'memory.max'), '536870912\n');
+      await writeFile(join(root, 'cpu.max'), '150000 100000\n');
+      const limited = await startService({ VIGIL_CGROUP_ROOT: root });
+      const { samples } = await scrape(limited.url);
+      expect(samples.filter((s) => s.name === 'container_memory_limit_bytes').map((s) => s.value)).toEqual([536870912]);
+      expect(samples.filter((s) => s.name === 'container_cpu_limit_cores').map((s) => s.value)).toEqual([1.5]);
+      limited.child.kill('SIGTERM');
+      expect(await limited.exited).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+
+    const missing = join(tmpdir(), 'vigil-no-such-cgroup-root');
+    const bad = await startService({ VIGIL_CGROUP_ROOT: missing }).catch((error: Error) => error);
+    expect(bad).toBeInstanceOf(Error);
+    expect((bad as Error).message).toContain(`VIGIL_CGROUP_ROOT=${JSON.stringify(missing)}: expected the absolute path of an existing directory`);
   });
 });

@@ -7,7 +7,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { durationSeconds, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
+import { durationSeconds, findRepoRoot, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
+import { startExampleService, type ExampleService } from '@vigil/example-service';
 import {
   isFiring,
   startAlertmanager,
@@ -21,7 +22,6 @@ import {
 } from '../src/index.js';
 import { createCgroupRoot, type CgroupRoot } from './e2e/cgroup.js';
 import { concreteExpression, expandRecordingRules, panelExpressions, recordingRules } from './e2e/dashboards.js';
-import { repoRoot, startExampleService, type ExampleService } from './e2e/example-service.js';
 import { startLoad, type LoadGenerator } from './e2e/load.js';
 // The health package's real Redis for tests (127.0.0.1, free port, stoppable).
 import { startRedis, type RedisServer } from '../../health/test/support/servers.js';
@@ -29,6 +29,7 @@ import { renderStack, type RenderedStack } from './e2e/render.js';
 
 const specPath = 'monitoring/vigil.config.ts';
 const notificationTimeoutMs = 90_000;
+const repoRoot = findRepoRoot();
 const timingsFile = join(repoRoot, '.vigil-tmp/e2e-timings.json');
 
 const services: Record<string, ExampleService> = {};
