@@ -6,6 +6,7 @@ import { recordingRuleNames as rules } from '../rules/recording.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { serviceThresholds } from './thresholds.js';
 import { datasourceVariable, labelVariable } from './variables.js';
 import { dashboardUids, pipelineNames, serviceJobs } from './scope.js';
 
@@ -52,7 +53,7 @@ export function overviewDashboard(model: Model): Dashboard {
         queries: [{ expr: 'min by (job) (up{job=~"$job"})', legend: '{{job}}' }],
         alerts: [alertNames.serviceDown],
         // ServiceDown fires on up == 0: anything under 1 is a target down.
-        thresholds: model.services.map((service) => ({ series: service.job, value: 1, bad: 'below' as const })),
+        thresholds: serviceThresholds(model, () => 1, 'below'),
         width: 8,
       }),
     )

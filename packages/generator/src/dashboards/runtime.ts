@@ -5,6 +5,7 @@ import { recordingRuleNames as rules } from '../rules/recording.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, timeseriesPanel } from './panels.js';
+import { serviceThresholds } from './thresholds.js';
 import { datasourceVariable, labelVariable } from './variables.js';
 import { dashboardUids, serviceJobs } from './scope.js';
 
@@ -53,7 +54,7 @@ export function runtimeDashboard(model: Model): Dashboard {
           },
         ],
         alerts: [alertNames.memoryHigh],
-        thresholds: model.services.map((service) => ({ series: service.job, value: service.alerts.memoryHigh.ratio, bad: 'above' as const })),
+        thresholds: serviceThresholds(model, (service) => service.alerts.memoryHigh.ratio),
         noValue: 'no container memory limit',
       }),
     )
@@ -70,7 +71,7 @@ export function runtimeDashboard(model: Model): Dashboard {
           },
         ],
         alerts: [alertNames.cpuHigh],
-        thresholds: model.services.map((service) => ({ series: service.job, value: service.alerts.cpuHigh.ratio, bad: 'above' as const })),
+        thresholds: serviceThresholds(model, (service) => service.alerts.cpuHigh.ratio),
       }),
     )
     .withPanel(
@@ -81,7 +82,7 @@ export function runtimeDashboard(model: Model): Dashboard {
         min: 0,
         queries: [{ expr: `max by (job) (${node.eventLoopLagP99.name}{${selected}})`, legend: '{{job}}' }],
         alerts: [alertNames.eventLoopLagHigh],
-        thresholds: model.services.map((service) => ({ series: service.job, value: service.alerts.eventLoopLagHigh.seconds, bad: 'above' as const })),
+        thresholds: serviceThresholds(model, (service) => service.alerts.eventLoopLagHigh.seconds),
       }),
     )
     .withRow(new RowBuilder('Garbage collection and errors').id(ids.next()))

@@ -5,6 +5,7 @@ import { recordingRuleNames as rules } from '../rules/recording.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, timeseriesPanel } from './panels.js';
+import { serviceThresholds } from './thresholds.js';
 import { datasourceVariable, labelVariable } from './variables.js';
 import { dashboardUids, serviceJobs } from './scope.js';
 
@@ -46,7 +47,7 @@ export function serviceDashboard(model: Model): Dashboard {
         // The recording rule already records 0 for a job that has answered no 5xx yet.
         queries: [{ expr: `${rules.jobRequestErrorsRatioRate5m}{${selected}}`, legend: '{{job}}' }],
         alerts: [alertNames.highErrorRate],
-        thresholds: model.services.map((service) => ({ series: service.job, value: service.alerts.highErrorRate.ratio, bad: 'above' as const })),
+        thresholds: serviceThresholds(model, (service) => service.alerts.highErrorRate.ratio),
       }),
     )
     .withPanel(
@@ -73,7 +74,7 @@ export function serviceDashboard(model: Model): Dashboard {
         min: 0,
         queries: [{ expr: `${rules.jobRequestDurationP95}{${selected}}`, legend: '{{job}}' }],
         alerts: [alertNames.highLatencyP95],
-        thresholds: model.services.map((service) => ({ series: service.job, value: service.alerts.highLatencyP95.seconds, bad: 'above' as const })),
+        thresholds: serviceThresholds(model, (service) => service.alerts.highLatencyP95.seconds),
       }),
     )
     .withPanel(

@@ -1,5 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsConfigBuilder, ThresholdsMode, type DynamicConfigValue, type Threshold } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Model, ServiceModel } from '../model/types.js';
 import { escapeRegex } from './variables.js';
 
 /** Where a threshold sits and which side of it is bad. */
@@ -14,6 +15,18 @@ export interface SeriesThreshold {
   readonly value: number;
   /** `above`: values over the threshold are bad (error ratio); `below`: under it are (coverage). */
   readonly bad: 'above' | 'below';
+}
+
+/**
+ * One threshold per service series (legend `{{job}}`), each at that service's own value, so
+ * services with different alert parameters share one panel.
+ */
+export function serviceThresholds(
+  model: Model,
+  value: (service: ServiceModel) => number,
+  bad: SeriesThreshold['bad'] = 'above',
+): SeriesThreshold[] {
+  return model.services.map((service) => ({ series: service.job, value: value(service), bad }));
 }
 
 /** A Grafana field-name regex for "every series whose name starts with `prefix` and a space". */
