@@ -18,29 +18,9 @@ export function healthMetrics(registry: Registry = globalRegistry): HealthMetric
   const cached = cache.get(registry);
   if (cached) return cached;
   const metrics: HealthMetrics = {
-    checkStatus: existing(registry, catalog.healthCheckStatus.name, Gauge) ??
-      new Gauge({
-        name: catalog.healthCheckStatus.name,
-        help: catalog.healthCheckStatus.help,
-        labelNames: [...catalog.healthCheckStatus.labelNames],
-        registers: [registry],
-      }),
-    checkDuration: existing(registry, catalog.healthCheckDuration.name, Histogram) ??
-      new Histogram({
-        name: catalog.healthCheckDuration.name,
-        help: catalog.healthCheckDuration.help,
-        labelNames: [...catalog.healthCheckDuration.labelNames],
-        buckets: [...catalog.healthCheckDuration.buckets],
-        registers: [registry],
-      }),
-    startupPhaseDuration: existing(registry, catalog.startupPhaseDuration.name, Histogram) ??
-      new Histogram({
-        name: catalog.startupPhaseDuration.name,
-        help: catalog.startupPhaseDuration.help,
-        labelNames: [...catalog.startupPhaseDuration.labelNames],
-        buckets: [...catalog.startupPhaseDuration.buckets],
-        registers: [registry],
-      }),
+    checkStatus: gaugeFor(registry, catalog.healthCheckStatus),
+    checkDuration: histogramFor(registry, catalog.healthCheckDuration),
+    startupPhaseDuration: histogramFor(registry, catalog.startupPhaseDuration),
   };
   cache.set(registry, metrics);
   return metrics;
@@ -57,4 +37,28 @@ function existing<M>(
     throw new Error(`@vigil/health: metric "${name}" is already registered with a different type than the catalog's`);
   }
   return metric;
+}
+
+/** The registry's metric of this name, or a new one built from the catalog entry. */
+function gaugeFor<L extends string>(registry: Registry, definition: { name: string; help: string; labelNames: readonly L[] }): Gauge<L> {
+  return (
+    existing(registry, definition.name, Gauge<L>) ??
+    new Gauge<L>({ name: definition.name, help: definition.help, labelNames: [...definition.labelNames], registers: [registry] })
+  );
+}
+
+function histogramFor<L extends string>(
+  registry: Registry,
+  definition: { name: string; help: string; labelNames: readonly L[]; buckets: readonly number[] },
+): Histogram<L> {
+  return (
+    existing(registry, definition.name, Histogram<L>) ??
+    new Histogram<L>({
+      name: definition.name,
+      help: definition.help,
+      labelNames: [...definition.labelNames],
+      buckets: [...definition.buckets],
+      registers: [registry],
+    })
+  );
 }

@@ -6,7 +6,7 @@ import { recordingRuleNames as rules } from '../rules/recording.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { serviceThresholds } from './thresholds.js';
+import { pipelineThresholds, serviceThresholds } from './thresholds.js';
 import { datasourceVariable, labelVariable } from './variables.js';
 import { dashboardUids, pipelineNames, serviceJobs } from './scope.js';
 
@@ -107,11 +107,7 @@ export function overviewDashboard(model: Model): Dashboard {
         unit: 's',
         queries: [{ expr: `${rules.pipelineLastItemAgeSeconds}{pipeline=~"$pipeline"}`, legend: '{{pipeline}}' }],
         alerts: [alertNames.pipelineNoItemsCreated],
-        thresholds: model.pipelines.map((pipeline) => ({
-          series: pipeline.name,
-          value: durationSeconds(pipeline.alerts.noItemsCreated.window),
-          bad: 'above' as const,
-        })),
+        thresholds: pipelineThresholds(model, (pipeline) => durationSeconds(pipeline.alerts.noItemsCreated.window)),
         width: 12,
       }),
     )

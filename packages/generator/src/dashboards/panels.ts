@@ -51,15 +51,31 @@ export interface PanelSpec {
   readonly noValue?: string;
 }
 
-export function timeseriesPanel(model: Model, ids: PanelIds, spec: PanelSpec): cog.Builder<Panel> {
-  const builder = new TimeseriesPanelBuilder()
+/** The setters every panel kind shares; each returns the builder for chaining. */
+interface CommonPanelSetters<B> {
+  id(id: number): B;
+  title(title: string): B;
+  description(description: string): B;
+  datasource(datasource: typeof datasourceRef): B;
+  unit(unit: string): B;
+  span(span: number): B;
+  height(height: number): B;
+}
+
+/** Identity, datasource, unit and size, set in one order so every panel kind renders alike. */
+function panelBasics<B extends CommonPanelSetters<B>>(builder: B, ids: PanelIds, spec: PanelSpec, size: { width: number; height: number }): B {
+  return builder
     .id(ids.next())
     .title(spec.title)
     .description(spec.description)
     .datasource(datasourceRef)
     .unit(spec.unit)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+    .span(spec.width ?? size.width)
+    .height(spec.height ?? size.height);
+}
+
+export function timeseriesPanel(model: Model, ids: PanelIds, spec: PanelSpec): cog.Builder<Panel> {
+  const builder = panelBasics(new TimeseriesPanelBuilder(), ids, spec, { width: 12, height: 8 })
     .targets(spec.queries.map((query, index) => promQuery(query, index)))
     .links(runbookLinks(model, spec.alerts ?? []))
     .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
@@ -72,14 +88,7 @@ export function timeseriesPanel(model: Model, ids: PanelIds, spec: PanelSpec): c
 }
 
 export function statPanel(model: Model, ids: PanelIds, spec: PanelSpec) {
-  const builder = new StatPanelBuilder()
-    .id(ids.next())
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(datasourceRef)
-    .unit(spec.unit)
-    .span(spec.width ?? 6)
-    .height(spec.height ?? 6)
+  const builder = panelBasics(new StatPanelBuilder(), ids, spec, { width: 6, height: 6 })
     .targets(spec.queries.map((query, index) => promQuery(query, index, true)))
     .links(runbookLinks(model, spec.alerts ?? []))
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
@@ -92,14 +101,7 @@ export function statPanel(model: Model, ids: PanelIds, spec: PanelSpec) {
 }
 
 export function tablePanel(model: Model, ids: PanelIds, spec: PanelSpec) {
-  return new TablePanelBuilder()
-    .id(ids.next())
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(datasourceRef)
-    .unit(spec.unit)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  return panelBasics(new TablePanelBuilder(), ids, spec, { width: 12, height: 8 })
     .targets(spec.queries.map((query, index) => promQuery(query, index, true).format(PromQueryFormat.Table)))
     .links(runbookLinks(model, spec.alerts ?? []))
     .overrides(thresholdOverrides(spec.thresholds ?? [], false));

@@ -6,6 +6,7 @@ import { recordingRuleNames as rules } from '../rules/recording.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, timeseriesPanel } from './panels.js';
+import { pipelineThresholds } from './thresholds.js';
 import { datasourceVariable, labelVariable } from './variables.js';
 import { dashboardUids, pipelineNames } from './scope.js';
 
@@ -65,11 +66,7 @@ export function pipelineDashboard(model: Model): Dashboard {
         min: 0,
         queries: [{ expr: `${rules.pipelineLastItemAgeSeconds}{${selected}}`, legend: '{{pipeline}}' }],
         alerts: [alertNames.pipelineNoItemsCreated],
-        thresholds: model.pipelines.map((pipeline) => ({
-          series: pipeline.name,
-          value: durationSeconds(pipeline.alerts.noItemsCreated.window),
-          bad: 'above' as const,
-        })),
+        thresholds: pipelineThresholds(model, (pipeline) => durationSeconds(pipeline.alerts.noItemsCreated.window)),
         width: 24,
       }),
     )
@@ -97,11 +94,7 @@ export function pipelineDashboard(model: Model): Dashboard {
         // The recording rule already records 0 for a pipeline with no rejection yet.
         queries: [{ expr: `${rules.pipelineValidationErrorsRatioRate5m}{${selected}}`, legend: '{{pipeline}}' }],
         alerts: [alertNames.pipelineValidationErrorsHigh],
-        thresholds: model.pipelines.map((pipeline) => ({
-          series: pipeline.name,
-          value: pipeline.alerts.validationErrorsHigh.ratio,
-          bad: 'above' as const,
-        })),
+        thresholds: pipelineThresholds(model, (pipeline) => pipeline.alerts.validationErrorsHigh.ratio),
       }),
     )
     .withPanel(

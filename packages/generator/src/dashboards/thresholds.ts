@@ -1,6 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsConfigBuilder, ThresholdsMode, type DynamicConfigValue, type Threshold } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Model, ServiceModel } from '../model/types.js';
+import type { Model, PipelineModel, ServiceModel } from '../model/types.js';
 import { escapeRegex } from './variables.js';
 
 /** Where a threshold sits and which side of it is bad. */
@@ -27,6 +27,15 @@ export function serviceThresholds(
   bad: SeriesThreshold['bad'] = 'above',
 ): SeriesThreshold[] {
   return model.services.map((service) => ({ series: service.job, value: value(service), bad }));
+}
+
+/** One threshold per pipeline series (legend `{{pipeline}}`), each at that pipeline's own value. */
+export function pipelineThresholds(
+  model: Model,
+  value: (pipeline: PipelineModel) => number,
+  bad: SeriesThreshold['bad'] = 'above',
+): SeriesThreshold[] {
+  return model.pipelines.map((pipeline) => ({ series: pipeline.name, value: value(pipeline), bad }));
 }
 
 /** A Grafana field-name regex for "every series whose name starts with `prefix` and a space". */
