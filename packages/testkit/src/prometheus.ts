@@ -20,6 +20,13 @@ export interface StartPrometheusOptions extends LaunchOptions {
   /** How often firing alerts are re-sent to Alertmanager (Prometheus default 1m). Default 1s. */
   readonly resendDelay?: string;
   readonly extraArgs?: readonly string[];
+  /**
+   * `agent` runs Prometheus in agent mode (`--enable-feature=agent`): it scrapes and
+   * remote-writes, keeps a WAL instead of a TSDB, and loads no rules. Default `server`.
+   */
+  readonly mode?: 'server' | 'agent';
+  /** Accept samples on /api/v1/write (`--web.enable-remote-write-receiver`), for a central Prometheus. */
+  readonly remoteWriteReceiver?: boolean;
 }
 
 export interface PromSample {
@@ -105,19 +112,23 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   const workDir = makeWorkDir('prometheus');
   const configFile = join(workDir, 'prometheus.yml');
   const writeConfig = (next: PrometheusConfig): void => {
-    writeFileSync(configFile, stringify({ ...next, rule_files: relativeRuleFiles }));
+    writeFileSync(configFile, stringify(options.mode === 'agent' ? next : { ...next, rule_files: relativeRuleFiles }));
   };
   const relativeRuleFiles = copyRuleFiles(workDir, ruleFiles);
   writeConfig(config);
 
   const port = await freePort();
+  // Agent mode refuses the TSDB flags, and has no rules to resend alerts for.
+  const storageArgs = (root: string): string[] =>
+    options.mode === 'agent'
+      ? ['--enable-feature=agent', `--storage.agent.path=${root}/data`]
+      : [`--storage.tsdb.path=${root}/data`, '--storage.tsdb.retention.time=1h', `--rules.alert.resend-delay=${options.resendDelay ?? '1s'}`];
   const buildArgs = (root: string): string[] => [
     `--config.file=${root}/prometheus.yml`,
-    `--storage.tsdb.path=${root}/data`,
-    '--storage.tsdb.retention.time=1h',
+    ...storageArgs(root),
     `--web.listen-address=127.0.0.1:${port}`,
     '--web.enable-lifecycle',
-    `--rules.alert.resend-delay=${options.resendDelay ?? '1s'}`,
+    ...(options.remoteWriteReceiver === true ? ['--web.enable-remote-write-receiver'] : []),
     ...(options.extraArgs ?? []),
   ];
 

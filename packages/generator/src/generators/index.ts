@@ -1,4 +1,5 @@
 import type { Generator } from '../model/types.js';
+import { agentConfigGenerator } from '../prometheus/agent.js';
 import { prometheusConfigGenerator } from '../prometheus/config.js';
 import { rulesGenerator } from '../rules/generator.js';
 import { runbooksGenerator } from '../rules/runbooks.js';
@@ -11,4 +12,4 @@ import { grafanaProvisioningGenerator } from '../grafana/provisioning.js';
  * Every generator `pnpm generate` runs, in output order. Each is a pure function from the
  * model to plain objects; the writer (src/writer.ts) is the only code that writes files.
  */
-export const generators: readonly Generator[] = [rulesGenerator, runbooksGenerator, prometheusConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator];
+export const generators: readonly Generator[] = [rulesGenerator, runbooksGenerator, prometheusConfigGenerator, agentConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator];

@@ -17,6 +17,7 @@ import type {
   ReceiverModel,
   ServiceAlertParameters,
   ServiceModel,
+  SiteModel,
   TeamModel,
 } from './types.js';
 
@@ -141,6 +142,24 @@ function crossReferenceProblems(spec: ParsedSpec, file: string): SpecProblem[] {
       });
     }
   });
+
+  const siteOf = new Map<string, string>();
+  (spec.sites ?? []).forEach((site, index) => {
+    if (site.externalLabels?.['site'] !== undefined) {
+      problems.push({ file, path: `sites[${index}].externalLabels.site`, message: 'expected no "site" label: the site name is the site label' });
+    }
+    site.services.forEach((service, serviceIndex) => {
+      const path = `sites[${index}].services[${serviceIndex}]`;
+      if (!serviceNames.has(service)) {
+        problems.push({ file, path, message: `no service named "${service}" (services: ${listNames(serviceNames)})` });
+        return;
+      }
+      const other = siteOf.get(service);
+      if (other !== undefined) problems.push({ file, path, message: `"${service}" is already scraped at site "${other}"; a service belongs to one site` });
+      else siteOf.set(service, site.name);
+    });
+  });
+  problems.push(...duplicateProblems(spec.sites ?? [], 'sites', 'site', file));
 
   const checkTeam = (team: string | undefined, path: string): void => {
     if (team !== undefined && !teamNames.has(team)) {
@@ -383,12 +402,31 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
       defaultReceiver: spec.alertmanager?.defaultReceiver ?? defaultTeamModel.ticketReceivers[0]!,
     },
     grafana: { datasourceUid: spec.grafana?.datasourceUid ?? grafanaDefaults.datasourceUid },
+    sites: resolveSites(spec, sortRecord(prometheusSettings.externalLabels ?? prometheusDefaults.externalLabels)),
     stack: {
       bindAddress: spec.stack?.bindAddress ?? stackDefaults.bindAddress,
       ports: { ...stackDefaults.ports, ...stripUndefined(spec.stack?.ports ?? {}) },
       images: { ...stackDefaults.images, ...stripUndefined(spec.stack?.images ?? {}) },
     },
   };
+}
+
+function resolveSites(spec: ParsedSpec, centralLabels: Readonly<Record<string, string>>): SiteModel[] {
+  return (spec.sites ?? [])
+    .map((site): SiteModel => {
+      const { url, bearerTokenFile, basicAuth } = site.remoteWrite;
+      return {
+        name: site.name,
+        services: [...site.services].sort(),
+        remoteWrite: {
+          url,
+          ...(bearerTokenFile === undefined ? {} : { bearerTokenFile }),
+          ...(basicAuth === undefined ? {} : { basicAuth: { username: basicAuth.username, passwordFile: basicAuth.passwordFile } }),
+        },
+        externalLabels: sortRecord({ ...centralLabels, ...(site.externalLabels ?? {}), site: site.name }),
+      };
+    })
+    .sort(byName);
 }
 
 function sortRecord(record: Readonly<Record<string, string>>): Record<string, string> {

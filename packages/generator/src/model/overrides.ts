@@ -1,6 +1,6 @@
 /**
  * Layering a profile or run-time overrides over a spec. Settings objects merge key by key;
- * services, pipelines and dependencies are matched by name; lists (targets, fields) replace.
+ * services, pipelines and dependencies are matched by name; lists (targets, fields, sites) replace.
  * `durations` is not merged here: buildModel applies it while resolving defaults.
  */
 import type { MonitoringSpec, SpecOverrides } from '../spec/schema.js';
@@ -33,6 +33,7 @@ export function applyOverrides<S extends MonitoringSpec>(spec: S, overrides: Spe
   if (overrides.prometheus !== undefined) result.prometheus = merge(spec.prometheus ?? {}, overrides.prometheus);
   if (overrides.alertmanager !== undefined) result.alertmanager = merge(spec.alertmanager ?? {}, overrides.alertmanager);
   if (overrides.stack !== undefined) result.stack = merge(spec.stack ?? {}, overrides.stack);
+  if (overrides.sites !== undefined) result.sites = overrides.sites;
   result.services = mergeByName(spec.services, overrides.services) ?? [];
   const pipelines = mergeByName(spec.pipelines, overrides.pipelines);
   if (pipelines !== undefined) result.pipelines = pipelines;

@@ -35,6 +35,8 @@ export interface Model {
   readonly alertmanager: AlertmanagerModel;
   readonly grafana: GrafanaModel;
   readonly stack: StackModel;
+  /** Agent-mode sites, sorted by name; empty when every service is scraped centrally. */
+  readonly sites: readonly SiteModel[];
 }
 
 export interface ServiceModel {
@@ -165,6 +167,20 @@ export interface AlertmanagerModel {
   readonly ticket: { readonly groupWait: Duration; readonly groupInterval: Duration; readonly repeatInterval: Duration };
   /** Receiver for anything no team route matches. */
   readonly defaultReceiver: string;
+}
+
+/** A site whose services a Prometheus agent scrapes and remote-writes to the central Prometheus. */
+export interface SiteModel {
+  readonly name: string;
+  /** Jobs of the services scraped at this site, sorted. */
+  readonly services: readonly string[];
+  readonly remoteWrite: {
+    readonly url: string;
+    readonly bearerTokenFile?: string;
+    readonly basicAuth?: { readonly username: string; readonly passwordFile: string };
+  };
+  /** The agent's external labels: the central ones, the site's own, and `site`. */
+  readonly externalLabels: Readonly<Record<string, string>>;
 }
 
 export interface GrafanaModel {

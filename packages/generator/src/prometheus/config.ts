@@ -1,6 +1,7 @@
 /**
  * monitoring/prometheus/prometheus.yml: global intervals and external labels, the rule files,
- * one scrape job per service and per exporter dependency, and the Alertmanagers.
+ * one scrape job per service (but those a site's agent scrapes) and per exporter dependency,
+ * and the Alertmanagers.
  *
  * Mount layout (compose and tests): this file at /etc/prometheus/prometheus.yml and the
  * repository's alerts/ directory at /etc/prometheus/alerts/. Rule paths are relative to the
@@ -8,6 +9,7 @@
  */
 import type { GeneratedFile, Model } from '../model/types.js';
 import { ruleFileOrder } from '../rules/generator.js';
+import { agentScrapedJobs, serviceScrapeConfig } from './scrape.js';
 
 export const prometheusConfigPath = 'monitoring/prometheus/prometheus.yml';
 
@@ -15,12 +17,11 @@ export const prometheusConfigPath = 'monitoring/prometheus/prometheus.yml';
 export const mountedRuleFiles: readonly string[] = ruleFileOrder.map((path) => path);
 
 export function prometheusConfig(model: Model): Record<string, unknown> {
-  const scrapeConfigs: Record<string, unknown>[] = model.services.map((service) => ({
-    job_name: service.job,
-    ...(service.scrapeInterval === model.prometheus.scrapeInterval ? {} : { scrape_interval: service.scrapeInterval }),
-    metrics_path: service.metricsPath,
-    static_configs: [{ targets: [...service.targets] }],
-  }));
+  // Services of a site arrive by remote write from that site's agent (./agent.ts).
+  const remote = agentScrapedJobs(model);
+  const scrapeConfigs: Record<string, unknown>[] = model.services
+    .filter((service) => !remote.has(service.job))
+    .map((service) => serviceScrapeConfig(model, service));
   for (const dependency of model.dependencies) {
     if (dependency.kind === 'healthCheck') continue;
     scrapeConfigs.push({ job_name: dependency.job, static_configs: [{ targets: [...dependency.targets] }] });

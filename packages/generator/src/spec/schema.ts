@@ -228,6 +228,33 @@ export const stackSettingsSchema = z.strictObject({
     .optional(),
 });
 
+const remoteWriteMessage = 'expected remoteWrite with a url and at most one of bearerTokenFile or basicAuth';
+/**
+ * Where an agent sends its samples. Credentials only ever come from files (as everywhere in the
+ * spec), so nothing secret is written into the rendered agent config.
+ */
+export const remoteWriteSchema = z
+  .strictObject({
+    url: urlSchema,
+    bearerTokenFile: secretFileSchema.optional(),
+    basicAuth: z.strictObject({ username: z.string(typeError('expected a user name')).min(1), passwordFile: secretFileSchema }).optional(),
+  }, typeError(remoteWriteMessage))
+  .refine((value) => value.bearerTokenFile === undefined || value.basicAuth === undefined, { error: remoteWriteMessage });
+
+/**
+ * A site (cluster, region, data centre) whose services a Prometheus in agent mode scrapes and
+ * remote-writes to the central Prometheus (or a Mimir/Cortex/Thanos receiver). Its name becomes
+ * the `site` external label that keeps sites apart centrally.
+ */
+export const siteSchema = z.strictObject({
+  name: nameSchema,
+  /** Services scraped at this site (each must exist; a service belongs to one site at most). */
+  services: z.array(nameSchema, typeError('expected a list of service names')).min(1, { error: 'expected at least one service' }),
+  remoteWrite: remoteWriteSchema,
+  /** Extra external labels of this site's agent (e.g. region); `site` is always set. */
+  externalLabels: labelMapSchema.optional(),
+});
+
 /**
  * A profile (or `applyOverrides` argument): changes layered over the spec before defaults are
  * resolved. Services, pipelines and dependencies are keyed by name. `durations.for` replaces
@@ -253,6 +280,8 @@ export const overridesSchema = z.strictObject({
     )
     .optional(),
   durations: z.strictObject({ for: durationSchema.optional(), window: durationSchema.optional() }).optional(),
+  /** Replaces the spec's sites (e.g. a remote-write URL known only at run time). */
+  sites: z.array(siteSchema, typeError('expected a list of sites')).optional(),
 });
 
 export const monitoringSpecSchema = z.strictObject({
@@ -273,6 +302,8 @@ export const monitoringSpecSchema = z.strictObject({
   alertmanager: alertmanagerSettingsSchema.optional(),
   grafana: grafanaSettingsSchema.optional(),
   stack: stackSettingsSchema.optional(),
+  /** Agent-mode sites that remote-write to this (central) Prometheus. */
+  sites: z.array(siteSchema, typeError('expected a list of sites')).optional(),
   /** Named overrides selected with `--profile NAME` / `buildModel(..., { profile })`. */
   profiles: z.record(nameSchema, overridesSchema, typeError('expected a map of profile name to overrides')).optional(),
 });
@@ -285,3 +316,4 @@ export type DependencySpec = z.input<typeof dependencySchema>;
 export type ReceiverSpec = z.input<typeof receiverSchema>;
 export type TeamSpec = z.input<typeof teamSchema>;
 export type SpecOverrides = z.input<typeof overridesSchema>;
+export type SiteSpec = z.input<typeof siteSchema>;
