@@ -12,17 +12,18 @@ export interface WaitOptions {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Calls `probe` until it returns a value other than `undefined`, or throws after `timeoutMs`
- * with the last probe error, so a timeout says why the condition never held.
+ * Calls `probe` until it returns a value other than `undefined` or `false`, or throws after
+ * `timeoutMs` with the last probe error, so a timeout says why the condition never held. `false`
+ * counts as "not yet" so that a plain boolean condition (`... .some(...)`) waits as it reads.
  */
-export async function waitUntil<T>(probe: () => Promise<T | undefined>, options: WaitOptions): Promise<T> {
+export async function waitUntil<T>(probe: () => Promise<T | undefined | false>, options: WaitOptions): Promise<Exclude<T, false>> {
   const deadline = Date.now() + options.timeoutMs;
   const intervalMs = options.intervalMs ?? 100;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined) return value;
+      if (value !== undefined && value !== false) return value as Exclude<T, false>;
     } catch (error) {
       lastError = error;
     }
