@@ -85,6 +85,10 @@ export default defineMonitoring({
     externalLabels: { environment: 'example', monitor: 'vigil' },
   },
 
+  // Also render prometheus-operator resources, dashboard ConfigMaps and Argo Rollouts gates
+  // (kubernetes/), for clusters that run the operator.
+  kubernetes: { namespace: 'monitoring', labels: { release: 'kube-prometheus-stack' } },
+
   profiles: {
     // End-to-end tests: alerts fire within seconds. Tests layer the real (random) scrape
     // targets on top with buildModel(spec, source, { profile: 'e2e', overrides: { services: { ... } } }).

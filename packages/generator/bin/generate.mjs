@@ -57,7 +57,8 @@ async function rebuild() {
     metafile: true,
     logLevel: 'warning',
     // tsx is loaded only to import a TypeScript spec; it must stay a real package on disk.
-    external: ['tsx', 'tsx/*', 'esbuild'],
+    // The Kubernetes models validate with re2-wasm, which locates its .wasm next to itself.
+    external: ['tsx', 'tsx/*', 'esbuild', '@kubernetes-models/*', 'kubernetes-models', 'kubernetes-models/*'],
     // Bundled CommonJS dependencies call require().
     banner: { js: "import { createRequire as vigilCreateRequire } from 'node:module'; const require = vigilCreateRequire(import.meta.url);" },
   });

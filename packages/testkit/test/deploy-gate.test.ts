@@ -8,6 +8,7 @@ import { loadModel, type Model } from '@vigil/generator';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
 import { runGate } from '../../generator/src/gate/cli.js';
 import { evaluateGate } from '../../generator/src/gate/evaluate.js';
+import { analysisTemplateResource } from '../../generator/src/kubernetes/analysis-template.js';
 import { freePort, startPrometheus, waitUntil, type PrometheusInstance } from '../src/index.js';
 import { startLoad, type LoadGenerator } from './e2e/load.js';
 import { renderStack, type RenderedStack } from './e2e/render.js';
@@ -18,6 +19,29 @@ let prometheus: PrometheusInstance;
 let load: LoadGenerator | undefined;
 let rendered: RenderedStack | undefined;
 let model: Model;
+
+/** The Argo Rollouts AnalysisTemplate's metrics for api: name, query, and Argo's success condition as a predicate. */
+function argoMetrics(): { name: string; query: string; succeeds: (value: number) => boolean }[] {
+  const api = model.services.find((service) => service.name === 'api')!;
+  const settings = { namespace: 'monitoring', labels: {}, metricsPort: 'metrics', serviceSelectorLabel: 'app', secretName: 's', dashboardLabel: { name: 'g', value: '1' } };
+  const template = analysisTemplateResource(api, settings) as { spec: { metrics: { name: string; successCondition: string; provider: { prometheus: { query: string } } }[] } };
+  return template.spec.metrics.map((metric) => {
+    const condition = /^result\[0\] (==|<=) ([0-9.]+)$/.exec(metric.successCondition);
+    if (condition === null) throw new Error(`unexpected successCondition ${metric.successCondition}`);
+    const bound = Number(condition[2]);
+    return { name: metric.name, query: metric.provider.prometheus.query, succeeds: (value) => (condition[1] === '==' ? value === bound : value <= bound) };
+  });
+}
+
+async function argoVerdicts(): Promise<Record<string, boolean>> {
+  const verdicts: Record<string, boolean> = {};
+  for (const metric of argoMetrics()) {
+    const [sample] = await prometheus.query(metric.query);
+    if (sample === undefined) throw new Error(`${metric.name}: ${metric.query} returned nothing (Argo would count an error)`);
+    verdicts[metric.name] = metric.succeeds(Number(sample.value[1]));
+  }
+  return verdicts;
+}
 
 async function gate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -50,6 +74,7 @@ describe('vigil gate', () => {
     const result = await gate('--service', 'api', '--since', '30s', '--prometheus', prometheus.url);
     expect(result.code, result.err).toBe(0);
     expect(result.out).toMatch(/^promote api: no P1 firing; 5xx ratio 0\.0% over the last 30s \(\d+ requests\) is within 10\.0%\n$/);
+    expect(await argoVerdicts()).toEqual({ 'p1-firing': true, 'error-ratio': true });
   });
 
   it('does not judge an error ratio on too few requests', async () => {
@@ -73,6 +98,11 @@ describe('vigil gate', () => {
     expect(result.out).toMatch(/^roll back api: P1 firing: .*HighErrorRate/);
     const verdict = await evaluateGate(model, { prometheusUrl: prometheus.url, service: 'api', since: '15s' });
     expect(verdict.errorRatio).toBeGreaterThan(0.1);
+    // The Argo Rollouts AnalysisTemplate judges the same way: both of its metrics fail.
+    await waitUntil(async () => Object.values(await argoVerdicts()).every((passed) => !passed), {
+      timeoutMs: 60_000,
+      description: 'both Argo analysis metrics to fail',
+    });
     await api.setFaults({ errorRate: 0 });
   }, 150_000);
 

@@ -7,9 +7,10 @@ import { alertmanagerGenerator } from '../alertmanager/index.js';
 import { composeGenerator } from '../compose/index.js';
 import { dashboardsGenerator } from '../dashboards/index.js';
 import { grafanaProvisioningGenerator } from '../grafana/provisioning.js';
+import { kubernetesGenerator } from '../kubernetes/index.js';
 
 /**
  * Every generator `pnpm generate` runs, in output order. Each is a pure function from the
  * model to plain objects; the writer (src/writer.ts) is the only code that writes files.
  */
-export const generators: readonly Generator[] = [rulesGenerator, runbooksGenerator, prometheusConfigGenerator, agentConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator];
+export const generators: readonly Generator[] = [rulesGenerator, runbooksGenerator, prometheusConfigGenerator, agentConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator, kubernetesGenerator];

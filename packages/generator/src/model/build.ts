@@ -8,7 +8,7 @@ import { catalog, latencyBucketsSeconds } from '@vigil/metrics/catalog';
 import { monitoringSpecSchema, overridesSchema, type SpecOverrides } from '../spec/schema.js';
 import { SpecError, problemsFromIssues, specErrorMap, type SpecProblem } from '../spec/errors.js';
 import { normaliseDuration } from '../spec/duration.js';
-import { alertmanagerDefaults, grafanaDefaults, pipelineDefaults, prometheusDefaults, serviceDefaults, stackDefaults } from './defaults.js';
+import { alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, serviceDefaults, stackDefaults } from './defaults.js';
 import { applyOverrides, overrideProblems } from './overrides.js';
 import type {
   DependencyModel,
@@ -403,6 +403,18 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
     },
     grafana: { datasourceUid: spec.grafana?.datasourceUid ?? grafanaDefaults.datasourceUid },
     sites: resolveSites(spec, sortRecord(prometheusSettings.externalLabels ?? prometheusDefaults.externalLabels)),
+    ...(spec.kubernetes === undefined
+      ? {}
+      : {
+          kubernetes: {
+            namespace: spec.kubernetes.namespace,
+            labels: sortRecord(spec.kubernetes.labels ?? {}),
+            metricsPort: spec.kubernetes.metricsPort ?? kubernetesDefaults.metricsPort,
+            serviceSelectorLabel: spec.kubernetes.serviceSelectorLabel ?? kubernetesDefaults.serviceSelectorLabel,
+            secretName: spec.kubernetes.secretName ?? kubernetesDefaults.secretName,
+            dashboardLabel: { ...(spec.kubernetes.dashboardLabel ?? kubernetesDefaults.dashboardLabel) },
+          },
+        }),
     stack: {
       bindAddress: spec.stack?.bindAddress ?? stackDefaults.bindAddress,
       ports: { ...stackDefaults.ports, ...stripUndefined(spec.stack?.ports ?? {}) },

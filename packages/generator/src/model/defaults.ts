@@ -69,3 +69,10 @@ export const stackDefaults = {
     redisExporter: 'oliver006/redis_exporter:v1.62.0-alpine',
   },
 } as const;
+
+export const kubernetesDefaults = {
+  metricsPort: 'metrics',
+  serviceSelectorLabel: 'app.kubernetes.io/name',
+  secretName: 'vigil-alertmanager',
+  dashboardLabel: { name: 'grafana_dashboard', value: '1' },
+} as const;

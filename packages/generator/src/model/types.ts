@@ -9,6 +9,8 @@
  * Durations are normalised Prometheus durations ("90s", "6h", "1d").
  */
 
+import type { KubernetesSettings } from '../kubernetes/settings.js';
+
 /** A Prometheus duration string such as "5m" or "6h", already validated. */
 export type Duration = string;
 
@@ -37,6 +39,8 @@ export interface Model {
   readonly stack: StackModel;
   /** Agent-mode sites, sorted by name; empty when every service is scraped centrally. */
   readonly sites: readonly SiteModel[];
+  /** Kubernetes outputs' settings; absent when the spec asks for none. */
+  readonly kubernetes?: KubernetesSettings;
 }
 
 export interface ServiceModel {

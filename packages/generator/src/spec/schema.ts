@@ -255,6 +255,34 @@ export const siteSchema = z.strictObject({
   externalLabels: labelMapSchema.optional(),
 });
 
+const k8sNameMessage = 'expected a Kubernetes name: lower-case letters, digits and "-", at most 63 characters';
+const k8sNameSchema = z
+  .string(typeError(k8sNameMessage))
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: k8sNameMessage });
+const k8sLabelKeyMessage = 'expected a Kubernetes label key like "release" or "app.kubernetes.io/name"';
+const k8sLabelKeySchema = z
+  .string(typeError(k8sLabelKeyMessage))
+  .regex(/^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?\/)?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/, { error: k8sLabelKeyMessage });
+const k8sLabelValueMessage = 'expected a Kubernetes label value: at most 63 letters, digits, "-", "_" or "."';
+const k8sLabelValueSchema = z
+  .string(typeError(k8sLabelValueMessage))
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/, { error: k8sLabelValueMessage });
+
+/** Kubernetes outputs (prometheus-operator CRDs, dashboard ConfigMaps, Argo AnalysisTemplates). */
+export const kubernetesSettingsSchema = z.strictObject({
+  namespace: k8sNameSchema,
+  /** Labels on every resource, e.g. what the operator's ruleSelector matches (`release: ...`). */
+  labels: z.record(k8sLabelKeySchema, k8sLabelValueSchema, typeError('expected a map of label key to value')).optional(),
+  /** Named port of the services' Kubernetes Services that serves metrics. Default "metrics". */
+  metricsPort: k8sNameSchema.optional(),
+  /** Label whose value (the service name) selects a service's Kubernetes Service. Default "app.kubernetes.io/name". */
+  serviceSelectorLabel: k8sLabelKeySchema.optional(),
+  /** Secret holding every receiver credential, keyed by the credential file's name. Default "vigil-alertmanager". */
+  secretName: k8sNameSchema.optional(),
+  /** Label the Grafana sidecar watches for dashboards. Default grafana_dashboard: "1". */
+  dashboardLabel: z.strictObject({ name: k8sLabelKeySchema, value: k8sLabelValueSchema }).optional(),
+});
+
 /**
  * A profile (or `applyOverrides` argument): changes layered over the spec before defaults are
  * resolved. Services, pipelines and dependencies are keyed by name. `durations.for` replaces
@@ -304,6 +332,8 @@ export const monitoringSpecSchema = z.strictObject({
   stack: stackSettingsSchema.optional(),
   /** Agent-mode sites that remote-write to this (central) Prometheus. */
   sites: z.array(siteSchema, typeError('expected a list of sites')).optional(),
+  /** Render Kubernetes resources too (under kubernetes/). */
+  kubernetes: kubernetesSettingsSchema.optional(),
   /** Named overrides selected with `--profile NAME` / `buildModel(..., { profile })`. */
   profiles: z.record(nameSchema, overridesSchema, typeError('expected a map of profile name to overrides')).optional(),
 });
