@@ -1,8 +1,8 @@
 /**
- * Metric families that keep their own state and expose it through prom-client's Registry as
- * custom collectors: the Registry calls `getForPromString()` (text/OpenMetrics serialisation)
- * or `get()` (JSON, cluster aggregation), so `registry.metrics()` output stays standard while
- * the hot path is a field increment on a series object bound once.
+ * Metric families that keep their own state. Vigil's exposition (render.ts) writes them itself,
+ * from label blocks cached per series; they are also prom-client custom collectors
+ * (`getForPromString()` for `registry.metrics()`, `get()` for JSON and cluster aggregation), so
+ * prom-client's own API keeps working. The hot path is a field increment on a series bound once.
  */
 import type { MetricDefinition, MetricType } from './catalog.js';
 import { assertLabelName, assertMetricName } from './names.js';
@@ -27,13 +27,25 @@ interface ExposedMetric {
   values: ExposedValue[];
 }
 
-export class CounterSeries {
+/** What every series keeps for the exposition: its label block, rebuilt when default labels change. */
+export class SeriesBase {
+  /** `{a="x",b="y"}` with default labels, or '' when there are none; valid for `blockGeneration`. */
+  labelBlock = '';
+  /** Same pairs with a trailing comma, for histogram buckets (`le` follows). */
+  bucketBlock = '';
+  blockGeneration = -1;
+  constructor(readonly labels: LabelSet) {}
+}
+
+export class CounterSeries extends SeriesBase {
   value = 0;
   constructor(
-    readonly labels: LabelSet,
+    labels: LabelSet,
     /** Set on an overflow series: every increment is also counted as an overflow. */
     readonly overflow: CounterSeries | null,
-  ) {}
+  ) {
+    super(labels);
+  }
 
   inc(amount = 1): void {
     this.value += amount;
@@ -41,23 +53,23 @@ export class CounterSeries {
   }
 }
 
-export class GaugeSeries {
+export class GaugeSeries extends SeriesBase {
   value = 0;
-  constructor(readonly labels: LabelSet) {}
 }
 
-export class HistogramSeries {
+export class HistogramSeries extends SeriesBase {
   /** Non-cumulative count per bucket; observations above the last bound only reach `count`. */
   readonly bucketCounts: Float64Array;
   sum = 0;
   count = 0;
 
   constructor(
-    readonly labels: LabelSet,
+    labels: LabelSet,
     /** Upper bounds in the unit observations arrive in. */
     private readonly bounds: Float64Array,
     readonly overflow: CounterSeries | null,
   ) {
+    super(labels);
     this.bucketCounts = new Float64Array(bounds.length);
   }
 
@@ -109,7 +121,46 @@ export function assertMaxLabelSets(value: unknown): asserts value is number {
   }
 }
 
-abstract class Family<S> {
+/** What the exposition hands a family: the output format and the registry's default labels. */
+export interface RenderContext {
+  readonly openMetrics: boolean;
+  readonly defaultLabels: LabelSet;
+  /** Changes whenever `defaultLabels` does; a series' cached block is valid for one generation. */
+  readonly generation: number;
+}
+
+export function escapeLabelValue(value: string): string {
+  return /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
+}
+
+function escapeHelp(help: string): string {
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** A sample value as both formats write it. */
+export function formatSampleValue(value: number): string {
+  if (Number.isFinite(value)) return String(value);
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? '+Inf' : '-Inf';
+}
+
+/** The series' own labels, then the default labels it does not set (prom-client's precedence). */
+function refreshLabelBlock(series: SeriesBase, context: RenderContext): void {
+  if (series.blockGeneration === context.generation) return;
+  let pairs = '';
+  for (const name in series.labels) {
+    pairs += `${pairs === '' ? '' : ','}${name}="${escapeLabelValue(series.labels[name]!)}"`;
+  }
+  for (const name in context.defaultLabels) {
+    if (name in series.labels) continue;
+    pairs += `${pairs === '' ? '' : ','}${name}="${escapeLabelValue(String(context.defaultLabels[name]))}"`;
+  }
+  series.labelBlock = pairs === '' ? '' : `{${pairs}}`;
+  series.bucketBlock = pairs === '' ? '{' : `{${pairs},`;
+  series.blockGeneration = context.generation;
+}
+
+export abstract class Family<S extends SeriesBase> {
   name: string;
   readonly help: string;
   abstract readonly type: MetricType;
@@ -174,6 +225,24 @@ abstract class Family<S> {
     return Object.freeze(labels);
   }
 
+  /** Every series to expose, the overflow series last. */
+  seriesToRender(): S[] {
+    return this.allSeries();
+  }
+
+  /** `# HELP` and `# TYPE` lines; OpenMetrics names a counter family without `_total`. */
+  renderHeader(openMetrics: boolean): string {
+    const name = openMetrics && this.type === 'counter' ? counterFamilyName(this.name) : this.name;
+    return `# HELP ${name} ${escapeHelp(this.help)}\n# TYPE ${name} ${this.type}\n`;
+  }
+
+  /** The sample lines of one series. */
+  renderSeries(series: S, context: RenderContext): string {
+    refreshLabelBlock(series, context);
+    return this.renderLines(series, context.openMetrics);
+  }
+
+  protected abstract renderLines(series: S, openMetrics: boolean): string;
   protected abstract create(labels: LabelSet, overflow: CounterSeries | null): S;
   abstract getForPromString(): Promise<ExposedMetric>;
 
@@ -197,6 +266,11 @@ export class CounterFamily extends Family<CounterSeries> {
 
   protected create(labels: LabelSet, overflow: CounterSeries | null): CounterSeries {
     return new CounterSeries(labels, overflow);
+  }
+
+  protected renderLines(series: CounterSeries, openMetrics: boolean): string {
+    const name = openMetrics ? `${counterFamilyName(this.name)}_total` : this.name;
+    return `${name}${series.labelBlock} ${formatSampleValue(series.value)}\n`;
   }
 
   async getForPromString(): Promise<ExposedMetric> {
@@ -230,6 +304,10 @@ export class GaugeFamily extends Family<GaugeSeries> {
     return new GaugeSeries(labels);
   }
 
+  protected renderLines(series: GaugeSeries): string {
+    return `${this.name}${series.labelBlock} ${formatSampleValue(series.value / this.divisor)}\n`;
+  }
+
   async getForPromString(): Promise<ExposedMetric> {
     // Timestamps set in microtasks (PipelineMetrics' last-item stamp) queued before this scrape
     // land first: a scrape in the same synchronous run as the item still sees it.
@@ -258,6 +336,8 @@ export class HistogramFamily extends Family<HistogramSeries> {
   private readonly bounds: Float64Array;
   /** Bucket upper bounds in the exposed unit. */
   private readonly bucketBounds: readonly number[];
+  /** `le="0.005"} ` per bucket and +Inf: the end of each bucket line before its value. */
+  private readonly leSuffixes: readonly string[];
   private readonly bucketName: string;
   private readonly sumName: string;
   private readonly countName: string;
@@ -283,6 +363,7 @@ export class HistogramFamily extends Family<HistogramSeries> {
     }
     this.bounds = Float64Array.from(buckets, (bound) => bound * inputScale);
     this.bucketBounds = [...buckets];
+    this.leSuffixes = [...buckets.map((bound) => `le="${bound}"} `), 'le="+Inf"} '];
     this.bucketName = `${definition.name}_bucket`;
     this.sumName = `${definition.name}_sum`;
     this.countName = `${definition.name}_count`;
@@ -290,6 +371,20 @@ export class HistogramFamily extends Family<HistogramSeries> {
 
   protected create(labels: LabelSet, overflow: CounterSeries | null): HistogramSeries {
     return new HistogramSeries(labels, this.bounds, overflow);
+  }
+
+  protected renderLines(series: HistogramSeries): string {
+    const bucketLine = this.bucketName + series.bucketBlock;
+    const counts = series.bucketCounts;
+    const suffixes = this.leSuffixes;
+    let cumulative = 0;
+    let text = '';
+    for (let i = 0; i < counts.length; i++) {
+      cumulative += counts[i]!;
+      text += `${bucketLine}${suffixes[i]!}${cumulative}\n`;
+    }
+    const count = formatSampleValue(series.count);
+    return `${text}${bucketLine}${suffixes[counts.length]!}${count}\n${this.sumName}${series.labelBlock} ${formatSampleValue(series.sum / this.inputScale)}\n${this.countName}${series.labelBlock} ${count}\n`;
   }
 
   async getForPromString(): Promise<ExposedMetric> {
@@ -327,4 +422,9 @@ export class HistogramFamily extends Family<HistogramSeries> {
       series.count = 0;
     }
   }
+}
+
+/** An OpenMetrics counter family is named without `_total`; its sample keeps it. */
+function counterFamilyName(name: string): string {
+  return name.endsWith('_total') ? name.slice(0, -'_total'.length) : name;
 }
