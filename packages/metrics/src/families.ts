@@ -5,7 +5,15 @@
  * prom-client's own API keeps working. The hot path is a field increment on a series bound once.
  */
 import type { MetricDefinition, MetricType } from './catalog.js';
-import { assertLabelName, assertMetricName } from './names.js';
+import {
+  assertLabelName,
+  assertMaxLabelValueBytes,
+  assertMetricName,
+  defaultMaxLabelValueBytes,
+  emptyLabelValue,
+  foldLabelValue,
+  labelValueFits,
+} from './names.js';
 
 export type LabelSet = Readonly<Record<string, string>>;
 
@@ -92,13 +100,34 @@ export class HistogramSeries extends SeriesBase {
   }
 }
 
-/** Shared by every family of one VigilMetrics: the label-set limit and its overflow accounting. */
+/**
+ * Shared by every family of one VigilMetrics: the label-set limit, the label-value byte limit,
+ * and the accounting of both.
+ */
 export class CardinalityGuard {
   private readonly warned = new Set<string>();
+  private readonly warnedTooLong = new Set<string>();
   overflowCounter: CounterFamily | null = null;
+  truncatedCounter: CounterFamily | null = null;
 
-  constructor(public maxLabelSets: number) {
+  constructor(
+    public maxLabelSets: number,
+    public maxLabelValueBytes = defaultMaxLabelValueBytes,
+  ) {
     assertMaxLabelSets(maxLabelSets);
+    assertMaxLabelValueBytes(maxLabelValueBytes);
+  }
+
+  /** Counts one over-long value folded for `metric`; warns the first time per metric. */
+  valueFolded(metric: string): void {
+    if (!this.warnedTooLong.has(metric)) {
+      this.warnedTooLong.add(metric);
+      process.emitWarning(
+        `@vigil/metrics: metric "${metric}" got a label value over ${this.maxLabelValueBytes} bytes; such values are folded to a prefix and a hash`,
+        { code: 'VIGIL_METRICS_LABEL_VALUE_TOO_LONG' },
+      );
+    }
+    if (this.truncatedCounter !== null) this.truncatedCounter.seriesFor([metric]).inc();
   }
 
   overflowSeriesFor(metric: string): CounterSeries | null {
@@ -186,7 +215,14 @@ export abstract class Family<S extends SeriesBase> {
    * The series for these label values (in `labelNames` order), created on first use. Past the
    * guard's limit, new label sets share one overflow series so memory stays bounded.
    */
-  seriesFor(values: readonly string[]): S {
+  seriesFor(rawValues: readonly string[]): S {
+    let values = rawValues;
+    for (let i = 0; i < rawValues.length; i++) {
+      if (typeof rawValues[i] !== 'string' || !labelValueFits(rawValues[i]!, this.maxValueBytes)) {
+        values = rawValues.map((value) => this.boundValue(value));
+        break;
+      }
+    }
     const key = values.length === 1 ? values[0]! : values.join('\u0000');
     const existing = this.series.get(key);
     if (existing !== undefined) return existing;
@@ -195,12 +231,33 @@ export abstract class Family<S extends SeriesBase> {
         const overflowLabels = this.labelSet(this.labelNames.map(() => overflowLabelValue));
         this.overflowSeries = this.create(overflowLabels, this.guard.overflowSeriesFor(this.name));
       }
+      this.overflowed();
       return this.overflowSeries;
     }
     const created = this.create(this.labelSet(values), null);
     this.series.set(key, created);
     return created;
   }
+
+  private get maxValueBytes(): number {
+    return this.guard === null ? defaultMaxLabelValueBytes : this.guard.maxLabelValueBytes;
+  }
+
+  /**
+   * A run-time label value as this family stores it: the value itself when it fits, the named
+   * placeholder when empty, a folded prefix plus hash when over-long (counted, warned once).
+   * Callers that cache by label value key on this, so a cache never holds an unbounded string.
+   */
+  boundValue(value: string): string {
+    const text = typeof value === 'string' ? value : String(value);
+    if (labelValueFits(text, this.maxValueBytes)) return text;
+    if (text.length === 0) return emptyLabelValue;
+    if (this.guard !== null) this.guard.valueFolded(this.name);
+    return foldLabelValue(text, this.maxValueBytes);
+  }
+
+  /** Called each time a new label set is folded into the overflow series. */
+  protected overflowed(): void {}
 
   get labelSetCount(): number {
     return this.series.size;
@@ -302,6 +359,12 @@ export class GaugeFamily extends Family<GaugeSeries> {
 
   protected create(labels: LabelSet): GaugeSeries {
     return new GaugeSeries(labels);
+  }
+
+  /** A gauge is set, not incremented: each label set folded into its overflow series counts once. */
+  protected override overflowed(): void {
+    const overflow = this.guard?.overflowSeriesFor(this.name);
+    if (overflow !== null && overflow !== undefined) overflow.value += 1;
   }
 
   protected renderLines(series: GaugeSeries): string {

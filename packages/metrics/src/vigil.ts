@@ -24,7 +24,7 @@ import {
   type NodeHttpOptions,
 } from './http.js';
 import { ItemTracker, PipelineMetrics, type PipelineOptions, type TrackItemOptions } from './items.js';
-import { assertLabelName, assertLabelValue } from './names.js';
+import { assertLabelName, assertLabelValue, defaultMaxLabelValueBytes } from './names.js';
 import { countUnhandledErrors } from './process-errors.js';
 import { timedOperationWith, timedWith, type OperationDecorator } from './timed.js';
 
@@ -35,6 +35,12 @@ export interface VigilMetricsOptions {
   readonly defaultLabels?: Readonly<Record<string, string>>;
   /** Label sets each metric accepts before folding new ones into its overflow series; default 1000. */
   readonly maxLabelSets?: number;
+  /**
+   * Bytes (UTF-8) a label value set at run time may take (a route, a validation reason); longer
+   * values are folded to a prefix plus a hash, counted in `metrics_label_value_truncated_total`
+   * and warned about once per metric. Default 128, at least 32.
+   */
+  readonly maxLabelValueBytes?: number;
   /** Register prom-client's default Node metrics on the registry; default true. */
   readonly collectDefaultMetrics?: boolean;
   /** Count unhandled rejections and uncaught exceptions; default true. */
@@ -142,10 +148,12 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
   if (instances.has(registry)) {
     throw new Error('@vigil/metrics: this registry already has a VigilMetrics; share that one (or pass another registry)');
   }
-  const guard = new CardinalityGuard(options.maxLabelSets ?? 1000);
+  const guard = new CardinalityGuard(options.maxLabelSets ?? 1000, options.maxLabelValueBytes ?? defaultMaxLabelValueBytes);
   rendererFor(registry, options.renderSliceMs === undefined ? {} : { sliceMs: options.renderSliceMs });
   const overflow = new CounterFamily(catalog.cardinalityOverflow, null);
   guard.overflowCounter = overflow;
+  const truncated = new CounterFamily(catalog.labelValueTruncated, null);
+  guard.truncatedCounter = truncated;
 
   // Durations are observed in performance.now() milliseconds and exposed in seconds.
   const operationDuration = new HistogramFamily(catalog.operationDuration, guard, 1000);
@@ -174,7 +182,7 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     return cgroupRead;
   };
 
-  for (const family of [operationDuration, httpDuration, items.created, items.validationErrors, items.fieldMissing, items.lastCreated, unhandled, overflow]) {
+  for (const family of [operationDuration, httpDuration, items.created, items.validationErrors, items.fieldMissing, items.lastCreated, unhandled, overflow, truncated]) {
     register(registry, family);
   }
   register(registry, new CgroupLimitGauge(catalog.containerMemoryLimit, readLimits, (limits) => limits.memoryBytes));
