@@ -84,6 +84,12 @@ export const catalog = {
     help: 'Observations folded into the overflow series because a metric reached its label-set limit.',
     labelNames: ['metric'],
   },
+  labelValueTruncated: {
+    name: 'metrics_label_value_truncated_total',
+    type: 'counter',
+    help: 'Label values longer than the byte limit, folded into a bounded prefix plus hash before use.',
+    labelNames: ['metric'],
+  },
   containerMemoryLimit: {
     name: 'container_memory_limit_bytes',
     type: 'gauge',

@@ -2,12 +2,22 @@
  * `/metrics`: Prometheus text 0.0.4 or OpenMetrics 1.0.0, chosen from the Accept header.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import {
+  ExpositionRenderer,
+  ScrapeAbortedError,
+  type ExpositionFormat,
+  type RendererOptions,
+  type Scrape,
+} from './render.js';
 
-export const prometheusContentType = Registry.PROMETHEUS_CONTENT_TYPE;
-export const openMetricsContentType = Registry.OPENMETRICS_CONTENT_TYPE;
-
-export type ExpositionFormat = 'prometheus' | 'openmetrics';
+export {
+  openMetricsContentType,
+  prometheusContentType,
+  ScrapeAbortedError,
+  type ExpositionFormat,
+  type Scrape,
+} from './render.js';
 
 /** Highest q any media range in `accept` gives to the type; 0 when none matches. */
 function qualityOf(accept: string, matches: (mediaType: string) => boolean): number {
@@ -36,50 +46,41 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
   return openMetrics >= text ? 'openmetrics' : 'prometheus';
 }
 
-export interface Scrape {
-  readonly contentType: string;
-  readonly body: string;
+const renderers = new WeakMap<Registry, ExpositionRenderer>();
+
+/** The one renderer of a registry, so every scrape of it shares single flight. */
+export function rendererFor(registry: Registry, options?: RendererOptions): ExpositionRenderer {
+  let renderer = renderers.get(registry);
+  if (renderer === undefined) {
+    renderer = new ExpositionRenderer(registry, options);
+    renderers.set(registry, renderer);
+  }
+  return renderer;
 }
 
-const queues = new WeakMap<Registry, Promise<unknown>>();
-
-/**
- * Serialises `registry` in `format`. prom-client writes OpenMetrics by switching the registry's
- * content type and renaming counters (dropping `_total`) in place; scrapes of one registry are
- * therefore queued and both are restored afterwards, so a text scrape never sees OpenMetrics names.
- */
-export function scrapeRegistry(registry: Registry, format: ExpositionFormat): Promise<Scrape> {
-  const previous = queues.get(registry) ?? Promise.resolve();
-  const run = previous.then(async (): Promise<Scrape> => {
-    const wanted = format === 'openmetrics' ? openMetricsContentType : prometheusContentType;
-    const registryWithType = registry as unknown as Registry<typeof wanted>;
-    const originalType = registry.contentType;
-    if (originalType === wanted) return { contentType: wanted, body: await registry.metrics() };
-    const metrics = registry.getMetricsAsArray() as unknown as Array<{ name: string }>;
-    const names = metrics.map((metric) => metric.name);
-    try {
-      registryWithType.setContentType(wanted);
-      return { contentType: wanted, body: await registry.metrics() };
-    } finally {
-      registryWithType.setContentType(originalType as typeof wanted);
-      metrics.forEach((metric, i) => {
-        metric.name = names[i]!;
-      });
-    }
-  });
-  queues.set(registry, run.catch(() => undefined));
-  return run;
+/** Serialises `registry` in `format`; see ExpositionRenderer. */
+export function scrapeRegistry(registry: Registry, format: ExpositionFormat, signal?: AbortSignal): Promise<Scrape> {
+  return rendererFor(registry).scrape(format, signal);
 }
 
 export function metricsRequestHandler(registry: Registry): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   return async function metricsHandler(request, response) {
+    // A client that goes away before its exposition is ready leaves the render; when no client
+    // is left, the render stops.
+    const gone = new AbortController();
+    const onClose = (): void => gone.abort();
+    response.once('close', onClose);
     try {
-      const scrape = await scrapeRegistry(registry, negotiateFormat(request.headers.accept));
-      response.writeHead(200, { 'content-type': scrape.contentType });
-      response.end(request.method === 'HEAD' ? undefined : scrape.body);
+      const scrape = await scrapeRegistry(registry, negotiateFormat(request.headers.accept), gone.signal);
+      if (response.destroyed) return;
+      response.writeHead(200, { 'content-type': scrape.contentType, 'content-length': scrape.bytes.length });
+      response.end(request.method === 'HEAD' ? undefined : scrape.bytes);
     } catch (error) {
+      if (error instanceof ScrapeAbortedError || response.destroyed) return;
       response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       response.end(`# metrics collection failed: ${(error as Error).message}\n`);
+    } finally {
+      response.off('close', onClose);
     }
   };
 }

@@ -1,11 +1,19 @@
 /**
- * Metric families that keep their own state and expose it through prom-client's Registry as
- * custom collectors: the Registry calls `getForPromString()` (text/OpenMetrics serialisation)
- * or `get()` (JSON, cluster aggregation), so `registry.metrics()` output stays standard while
- * the hot path is a field increment on a series object bound once.
+ * Metric families that keep their own state. Vigil's exposition (render.ts) writes them itself,
+ * from label blocks cached per series; they are also prom-client custom collectors
+ * (`getForPromString()` for `registry.metrics()`, `get()` for JSON and cluster aggregation), so
+ * prom-client's own API keeps working. The hot path is a field increment on a series bound once.
  */
 import type { MetricDefinition, MetricType } from './catalog.js';
-import { assertLabelName, assertMetricName } from './names.js';
+import {
+  assertLabelName,
+  assertMaxLabelValueBytes,
+  assertMetricName,
+  defaultMaxLabelValueBytes,
+  emptyLabelValue,
+  foldLabelValue,
+  labelValueFits,
+} from './names.js';
 
 export type LabelSet = Readonly<Record<string, string>>;
 
@@ -27,13 +35,25 @@ interface ExposedMetric {
   values: ExposedValue[];
 }
 
-export class CounterSeries {
+/** What every series keeps for the exposition: its label block, rebuilt when default labels change. */
+export class SeriesBase {
+  /** `{a="x",b="y"}` with default labels, or '' when there are none; valid for `blockGeneration`. */
+  labelBlock = '';
+  /** Same pairs with a trailing comma, for histogram buckets (`le` follows). */
+  bucketBlock = '';
+  blockGeneration = -1;
+  constructor(readonly labels: LabelSet) {}
+}
+
+export class CounterSeries extends SeriesBase {
   value = 0;
   constructor(
-    readonly labels: LabelSet,
+    labels: LabelSet,
     /** Set on an overflow series: every increment is also counted as an overflow. */
     readonly overflow: CounterSeries | null,
-  ) {}
+  ) {
+    super(labels);
+  }
 
   inc(amount = 1): void {
     this.value += amount;
@@ -41,23 +61,23 @@ export class CounterSeries {
   }
 }
 
-export class GaugeSeries {
+export class GaugeSeries extends SeriesBase {
   value = 0;
-  constructor(readonly labels: LabelSet) {}
 }
 
-export class HistogramSeries {
+export class HistogramSeries extends SeriesBase {
   /** Non-cumulative count per bucket; observations above the last bound only reach `count`. */
   readonly bucketCounts: Float64Array;
   sum = 0;
   count = 0;
 
   constructor(
-    readonly labels: LabelSet,
+    labels: LabelSet,
     /** Upper bounds in the unit observations arrive in. */
     private readonly bounds: Float64Array,
     readonly overflow: CounterSeries | null,
   ) {
+    super(labels);
     this.bucketCounts = new Float64Array(bounds.length);
   }
 
@@ -80,13 +100,34 @@ export class HistogramSeries {
   }
 }
 
-/** Shared by every family of one VigilMetrics: the label-set limit and its overflow accounting. */
+/**
+ * Shared by every family of one VigilMetrics: the label-set limit, the label-value byte limit,
+ * and the accounting of both.
+ */
 export class CardinalityGuard {
   private readonly warned = new Set<string>();
+  private readonly warnedTooLong = new Set<string>();
   overflowCounter: CounterFamily | null = null;
+  truncatedCounter: CounterFamily | null = null;
 
-  constructor(public maxLabelSets: number) {
+  constructor(
+    public maxLabelSets: number,
+    public maxLabelValueBytes = defaultMaxLabelValueBytes,
+  ) {
     assertMaxLabelSets(maxLabelSets);
+    assertMaxLabelValueBytes(maxLabelValueBytes);
+  }
+
+  /** Counts one over-long value folded for `metric`; warns the first time per metric. */
+  valueFolded(metric: string): void {
+    if (!this.warnedTooLong.has(metric)) {
+      this.warnedTooLong.add(metric);
+      process.emitWarning(
+        `@vigil/metrics: metric "${metric}" got a label value over ${this.maxLabelValueBytes} bytes; such values are folded to a prefix and a hash`,
+        { code: 'VIGIL_METRICS_LABEL_VALUE_TOO_LONG' },
+      );
+    }
+    if (this.truncatedCounter !== null) this.truncatedCounter.seriesFor([metric]).inc();
   }
 
   overflowSeriesFor(metric: string): CounterSeries | null {
@@ -109,7 +150,46 @@ export function assertMaxLabelSets(value: unknown): asserts value is number {
   }
 }
 
-abstract class Family<S> {
+/** What the exposition hands a family: the output format and the registry's default labels. */
+export interface RenderContext {
+  readonly openMetrics: boolean;
+  readonly defaultLabels: LabelSet;
+  /** Changes whenever `defaultLabels` does; a series' cached block is valid for one generation. */
+  readonly generation: number;
+}
+
+export function escapeLabelValue(value: string): string {
+  return /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
+}
+
+function escapeHelp(help: string): string {
+  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** A sample value as both formats write it. */
+export function formatSampleValue(value: number): string {
+  if (Number.isFinite(value)) return String(value);
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? '+Inf' : '-Inf';
+}
+
+/** The series' own labels, then the default labels it does not set (prom-client's precedence). */
+function refreshLabelBlock(series: SeriesBase, context: RenderContext): void {
+  if (series.blockGeneration === context.generation) return;
+  let pairs = '';
+  for (const name in series.labels) {
+    pairs += `${pairs === '' ? '' : ','}${name}="${escapeLabelValue(series.labels[name]!)}"`;
+  }
+  for (const name in context.defaultLabels) {
+    if (name in series.labels) continue;
+    pairs += `${pairs === '' ? '' : ','}${name}="${escapeLabelValue(String(context.defaultLabels[name]))}"`;
+  }
+  series.labelBlock = pairs === '' ? '' : `{${pairs}}`;
+  series.bucketBlock = pairs === '' ? '{' : `{${pairs},`;
+  series.blockGeneration = context.generation;
+}
+
+export abstract class Family<S extends SeriesBase> {
   name: string;
   readonly help: string;
   abstract readonly type: MetricType;
@@ -135,7 +215,14 @@ abstract class Family<S> {
    * The series for these label values (in `labelNames` order), created on first use. Past the
    * guard's limit, new label sets share one overflow series so memory stays bounded.
    */
-  seriesFor(values: readonly string[]): S {
+  seriesFor(rawValues: readonly string[]): S {
+    let values = rawValues;
+    for (let i = 0; i < rawValues.length; i++) {
+      if (typeof rawValues[i] !== 'string' || !labelValueFits(rawValues[i]!, this.maxValueBytes)) {
+        values = rawValues.map((value) => this.boundValue(value));
+        break;
+      }
+    }
     const key = values.length === 1 ? values[0]! : values.join('\u0000');
     const existing = this.series.get(key);
     if (existing !== undefined) return existing;
@@ -144,12 +231,33 @@ abstract class Family<S> {
         const overflowLabels = this.labelSet(this.labelNames.map(() => overflowLabelValue));
         this.overflowSeries = this.create(overflowLabels, this.guard.overflowSeriesFor(this.name));
       }
+      this.overflowed();
       return this.overflowSeries;
     }
     const created = this.create(this.labelSet(values), null);
     this.series.set(key, created);
     return created;
   }
+
+  private get maxValueBytes(): number {
+    return this.guard === null ? defaultMaxLabelValueBytes : this.guard.maxLabelValueBytes;
+  }
+
+  /**
+   * A run-time label value as this family stores it: the value itself when it fits, the named
+   * placeholder when empty, a folded prefix plus hash when over-long (counted, warned once).
+   * Callers that cache by label value key on this, so a cache never holds an unbounded string.
+   */
+  boundValue(value: string): string {
+    const text = typeof value === 'string' ? value : String(value);
+    if (labelValueFits(text, this.maxValueBytes)) return text;
+    if (text.length === 0) return emptyLabelValue;
+    if (this.guard !== null) this.guard.valueFolded(this.name);
+    return foldLabelValue(text, this.maxValueBytes);
+  }
+
+  /** Called each time a new label set is folded into the overflow series. */
+  protected overflowed(): void {}
 
   get labelSetCount(): number {
     return this.series.size;
@@ -174,6 +282,24 @@ abstract class Family<S> {
     return Object.freeze(labels);
   }
 
+  /** Every series to expose, the overflow series last. */
+  seriesToRender(): S[] {
+    return this.allSeries();
+  }
+
+  /** `# HELP` and `# TYPE` lines; OpenMetrics names a counter family without `_total`. */
+  renderHeader(openMetrics: boolean): string {
+    const name = openMetrics && this.type === 'counter' ? counterFamilyName(this.name) : this.name;
+    return `# HELP ${name} ${escapeHelp(this.help)}\n# TYPE ${name} ${this.type}\n`;
+  }
+
+  /** The sample lines of one series. */
+  renderSeries(series: S, context: RenderContext): string {
+    refreshLabelBlock(series, context);
+    return this.renderLines(series, context.openMetrics);
+  }
+
+  protected abstract renderLines(series: S, openMetrics: boolean): string;
   protected abstract create(labels: LabelSet, overflow: CounterSeries | null): S;
   abstract getForPromString(): Promise<ExposedMetric>;
 
@@ -197,6 +323,11 @@ export class CounterFamily extends Family<CounterSeries> {
 
   protected create(labels: LabelSet, overflow: CounterSeries | null): CounterSeries {
     return new CounterSeries(labels, overflow);
+  }
+
+  protected renderLines(series: CounterSeries, openMetrics: boolean): string {
+    const name = openMetrics ? `${counterFamilyName(this.name)}_total` : this.name;
+    return `${name}${series.labelBlock} ${formatSampleValue(series.value)}\n`;
   }
 
   async getForPromString(): Promise<ExposedMetric> {
@@ -230,6 +361,16 @@ export class GaugeFamily extends Family<GaugeSeries> {
     return new GaugeSeries(labels);
   }
 
+  /** A gauge is set, not incremented: each label set folded into its overflow series counts once. */
+  protected override overflowed(): void {
+    const overflow = this.guard?.overflowSeriesFor(this.name);
+    if (overflow !== null && overflow !== undefined) overflow.value += 1;
+  }
+
+  protected renderLines(series: GaugeSeries): string {
+    return `${this.name}${series.labelBlock} ${formatSampleValue(series.value / this.divisor)}\n`;
+  }
+
   async getForPromString(): Promise<ExposedMetric> {
     // Timestamps set in microtasks (PipelineMetrics' last-item stamp) queued before this scrape
     // land first: a scrape in the same synchronous run as the item still sees it.
@@ -258,6 +399,8 @@ export class HistogramFamily extends Family<HistogramSeries> {
   private readonly bounds: Float64Array;
   /** Bucket upper bounds in the exposed unit. */
   private readonly bucketBounds: readonly number[];
+  /** `le="0.005"} ` per bucket and +Inf: the end of each bucket line before its value. */
+  private readonly leSuffixes: readonly string[];
   private readonly bucketName: string;
   private readonly sumName: string;
   private readonly countName: string;
@@ -283,6 +426,7 @@ export class HistogramFamily extends Family<HistogramSeries> {
     }
     this.bounds = Float64Array.from(buckets, (bound) => bound * inputScale);
     this.bucketBounds = [...buckets];
+    this.leSuffixes = [...buckets.map((bound) => `le="${bound}"} `), 'le="+Inf"} '];
     this.bucketName = `${definition.name}_bucket`;
     this.sumName = `${definition.name}_sum`;
     this.countName = `${definition.name}_count`;
@@ -290,6 +434,20 @@ export class HistogramFamily extends Family<HistogramSeries> {
 
   protected create(labels: LabelSet, overflow: CounterSeries | null): HistogramSeries {
     return new HistogramSeries(labels, this.bounds, overflow);
+  }
+
+  protected renderLines(series: HistogramSeries): string {
+    const bucketLine = this.bucketName + series.bucketBlock;
+    const counts = series.bucketCounts;
+    const suffixes = this.leSuffixes;
+    let cumulative = 0;
+    let text = '';
+    for (let i = 0; i < counts.length; i++) {
+      cumulative += counts[i]!;
+      text += `${bucketLine}${suffixes[i]!}${cumulative}\n`;
+    }
+    const count = formatSampleValue(series.count);
+    return `${text}${bucketLine}${suffixes[counts.length]!}${count}\n${this.sumName}${series.labelBlock} ${formatSampleValue(series.sum / this.inputScale)}\n${this.countName}${series.labelBlock} ${count}\n`;
   }
 
   async getForPromString(): Promise<ExposedMetric> {
@@ -327,4 +485,9 @@ export class HistogramFamily extends Family<HistogramSeries> {
       series.count = 0;
     }
   }
+}
+
+/** An OpenMetrics counter family is named without `_total`; its sample keeps it. */
+function counterFamilyName(name: string): string {
+  return name.endsWith('_total') ? name.slice(0, -'_total'.length) : name;
 }

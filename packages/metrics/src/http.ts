@@ -48,10 +48,11 @@ export class HttpRecorder {
     try {
       const normalisedMethod = method !== undefined && knownMethods.has(method) ? method : 'other';
       const status = String(statusCode);
-      const key = `${normalisedMethod} ${status} ${route}`;
+      const boundedRoute = this.family.boundValue(route);
+      const key = `${normalisedMethod} ${status} ${boundedRoute}`;
       let series = this.cache.get(key);
       if (series === undefined) {
-        series = this.family.seriesFor([normalisedMethod, route, status]);
+        series = this.family.seriesFor([normalisedMethod, boundedRoute, status]);
         if (series.overflow === null && this.cache.size < this.maxCached()) this.cache.set(key, series);
       }
       series.observe(durationMs);
@@ -140,9 +141,92 @@ export function instrumentNodeHandler(recorder: HttpRecorder, handler: NodeHandl
 export interface ExpressLikeRequest extends IncomingMessage {
   readonly baseUrl?: string;
   readonly route?: { readonly path?: unknown };
+  readonly app?: unknown;
 }
 
 export type ExpressMiddleware = (request: ExpressLikeRequest, response: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** A layer of an Express router stack: router 2 (Express 5) keeps `rawPath`, Express 4 `regexp` + `keys`. */
+interface RouterLayer {
+  readonly handle?: { readonly stack?: unknown };
+  readonly rawPath?: unknown;
+  readonly matchers?: ReadonlyArray<(path: string) => false | { readonly path: string }>;
+  readonly regexp?: unknown;
+  readonly keys?: ReadonlyArray<{ readonly name?: unknown } | string>;
+}
+
+/** Route label of a request under a mount whose template cannot be read (a RegExp mount). */
+const unknownMount = '/*';
+/** Routers nest a few levels deep at most; the walk stops here whatever the app does. */
+const maxMountDepth = 8;
+
+function stackOf(app: unknown): readonly RouterLayer[] | undefined {
+  const candidate = app as { router?: { stack?: unknown }; _router?: { stack?: unknown } } | undefined;
+  const stack = candidate?.router?.stack ?? candidate?._router?.stack;
+  return Array.isArray(stack) ? (stack as RouterLayer[]) : undefined;
+}
+
+/** The mount template a layer matched at the start of `path`, and how much of `path` it took. */
+function matchMount(layer: RouterLayer, path: string): { readonly length: number; readonly template: string } | undefined {
+  if (Array.isArray(layer.matchers)) {
+    for (let i = 0; i < layer.matchers.length; i++) {
+      const matched = layer.matchers[i]!(path);
+      if (matched === false) continue;
+      const raw = Array.isArray(layer.rawPath) ? (layer.rawPath as unknown[])[i] : layer.rawPath;
+      const template = typeof raw === 'string' ? raw.replace(/\/$/, '') : unknownMount;
+      return { length: matched.path.length, template };
+    }
+    return undefined;
+  }
+  if (layer.regexp instanceof RegExp && Array.isArray(layer.keys)) {
+    const matched = layer.regexp.exec(path);
+    if (matched === null) return undefined;
+    // Express 4 keeps no template: rebuild it by putting each parameter's name where its
+    // captured value stands, left to right.
+    let template = '';
+    let rest = matched[0];
+    for (let i = 1; i < matched.length; i++) {
+      const value = matched[i];
+      const key = layer.keys[i - 1];
+      const name = typeof key === 'string' ? key : key?.name;
+      if (value === undefined || name === undefined) continue;
+      const at = rest.indexOf(value);
+      if (at === -1) return { length: matched[0].length, template: unknownMount };
+      template += `${rest.slice(0, at)}:${String(name)}`;
+      rest = rest.slice(at + value.length);
+    }
+    return { length: matched[0].length, template: (template + rest).replace(/\/$/, '') };
+  }
+  return undefined;
+}
+
+/** The template of the chain of mounts `path` (a request's baseUrl) went through, or undefined. */
+function mountTemplate(stack: readonly RouterLayer[], path: string, depth: number): string | undefined {
+  if (path === '' || path === '/') return '';
+  if (depth >= maxMountDepth) return undefined;
+  for (const layer of stack) {
+    const nested = layer.handle?.stack;
+    if (!Array.isArray(nested)) continue;
+    const matched = matchMount(layer, path);
+    if (matched === undefined || matched.length === 0) continue;
+    const rest = mountTemplate(nested as RouterLayer[], path.slice(matched.length), depth + 1);
+    if (rest !== undefined) return matched.template + rest;
+  }
+  return undefined;
+}
+
+/** Static mounts, by route: the same baseUrl always gets the same template without a walk. */
+const staticMounts = new WeakMap<object, string>();
+
+function mountOf(request: ExpressLikeRequest, base: string): string {
+  const route = request.route as object;
+  if (staticMounts.get(route) === base) return base;
+  const stack = stackOf(request.app);
+  const template = stack === undefined ? undefined : mountTemplate(stack, base, 0);
+  if (template === base) staticMounts.set(route, base);
+  // Never the raw path: a mount that cannot be read is labelled as unknown.
+  return template ?? unknownMount;
+}
 
 function expressRoute(request: ExpressLikeRequest): string {
   const explicit = explicitRoutes.get(request);
@@ -150,10 +234,12 @@ function expressRoute(request: ExpressLikeRequest): string {
   const path = request.route?.path;
   if (path === undefined) return unmatchedRoute;
   const template = typeof path === 'string' ? path : Array.isArray(path) ? path.map(String).join('|') : String(path);
-  // baseUrl is the mount path of the router; Express expands its parameters, so routers mounted
-  // under a parameterised path should call setRouteTemplate() (the cardinality guard bounds it).
+  // baseUrl is the path the request's routers were mounted at, with parameters expanded
+  // (`/users/42`); the label takes the mount's template (`/users/:id`) from the router stack.
   const base = request.baseUrl ?? '';
-  return base === '' ? template : `${base}${template === '/' ? '' : template}`;
+  if (base === '') return template;
+  const mount = mountOf(request, base);
+  return `${mount}${template === '/' ? '' : template}`;
 }
 
 export function expressMiddleware(recorder: HttpRecorder): ExpressMiddleware {

@@ -21,7 +21,14 @@ export {
   type NodeHandler,
   type NodeHttpOptions,
 } from './http.js';
-export { negotiateFormat, openMetricsContentType, prometheusContentType, type ExpositionFormat, type Scrape } from './exposition.js';
+export {
+  negotiateFormat,
+  openMetricsContentType,
+  prometheusContentType,
+  ScrapeAbortedError,
+  type ExpositionFormat,
+  type Scrape,
+} from './exposition.js';
 export { overflowLabelValue } from './families.js';
 export { MetricsNameError } from './names.js';
 export { readCgroupLimits, type CgroupLimits } from './cgroup.js';

@@ -94,7 +94,8 @@ export class PipelineMetrics {
   /** Counts one item rejected by validation; `reason` is a label, keep it to a fixed set. */
   validationFailed(reason: string): void {
     try {
-      const key = String(reason);
+      // Bounded first: the cache below must never hold an arbitrarily long reason.
+      const key = this.families.validationErrors.boundValue(String(reason));
       let series = this.reasons.get(key);
       if (series === undefined) {
         series = this.families.validationErrors.seriesFor([this.pipeline, this.itemType, key]);

@@ -52,3 +52,54 @@ export function assertLabelValue(value: unknown, label: string, where: string): 
     );
   }
 }
+
+/** Default byte limit of one label value set at run time (a route, a validation reason). */
+export const defaultMaxLabelValueBytes = 128;
+/** What an empty label value becomes: Prometheus reads an empty value as an absent label. */
+export const emptyLabelValue = '__empty__';
+/** Hex digits of the hash that keeps distinct over-long values distinct once folded. */
+const foldHashLength = 8;
+
+/** FNV-1a over UTF-16 units: cheap, stable across processes, enough to tell values apart. */
+function fnv1a(value: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    hash ^= value.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(foldHashLength, '0');
+}
+
+/** Whether a run-time label value fits in `maxBytes` UTF-8 bytes and is not empty. */
+export function labelValueFits(value: string, maxBytes: number): boolean {
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so most values pass on their length alone.
+  return value.length !== 0 && (value.length * 3 <= maxBytes || Buffer.byteLength(value) <= maxBytes);
+}
+
+/**
+ * An over-long value folded into at most `maxBytes` bytes: its longest whole-character prefix
+ * that fits, `~`, and a hash of the whole value, so two long values that share a prefix stay two
+ * series. Lone surrogates become U+FFFD so the folded value is valid UTF-8.
+ */
+export function foldLabelValue(value: string, maxBytes: number): string {
+  if (value.length === 0) return emptyLabelValue;
+  const suffix = `~${fnv1a(value)}`;
+  const budget = Math.max(0, maxBytes - suffix.length);
+  let prefix = '';
+  let bytes = 0;
+  for (const codePoint of value) {
+    const code = codePoint.charCodeAt(0);
+    const character = codePoint.length === 1 && code >= 0xd800 && code <= 0xdfff ? '\ufffd' : codePoint;
+    const size = Buffer.byteLength(character);
+    if (bytes + size > budget) break;
+    prefix += character;
+    bytes += size;
+  }
+  return prefix + suffix;
+}
+
+export function assertMaxLabelValueBytes(value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 32) {
+    throw new RangeError(`@vigil/metrics: maxLabelValueBytes must be an integer of at least 32, got ${JSON.stringify(value)}`);
+  }
+}

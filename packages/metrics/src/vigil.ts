@@ -4,7 +4,7 @@
 import { collectDefaultMetrics, register as globalRegistry, type Metric, type Registry } from 'prom-client';
 import { catalog, type MetricDefinition } from './catalog.js';
 import { readCgroupLimits, type CgroupLimits } from './cgroup.js';
-import { metricsRequestHandler, negotiateFormat, scrapeRegistry, type Scrape } from './exposition.js';
+import { metricsRequestHandler, negotiateFormat, rendererFor, scrapeRegistry, type Scrape } from './exposition.js';
 import {
   assertMaxLabelSets,
   CardinalityGuard,
@@ -24,7 +24,7 @@ import {
   type NodeHttpOptions,
 } from './http.js';
 import { ItemTracker, PipelineMetrics, type PipelineOptions, type TrackItemOptions } from './items.js';
-import { assertLabelName, assertLabelValue } from './names.js';
+import { assertLabelName, assertLabelValue, defaultMaxLabelValueBytes } from './names.js';
 import { countUnhandledErrors } from './process-errors.js';
 import { timedOperationWith, timedWith, type OperationDecorator } from './timed.js';
 
@@ -35,6 +35,12 @@ export interface VigilMetricsOptions {
   readonly defaultLabels?: Readonly<Record<string, string>>;
   /** Label sets each metric accepts before folding new ones into its overflow series; default 1000. */
   readonly maxLabelSets?: number;
+  /**
+   * Bytes (UTF-8) a label value set at run time may take (a route, a validation reason); longer
+   * values are folded to a prefix plus a hash, counted in `metrics_label_value_truncated_total`
+   * and warned about once per metric. Default 128, at least 32.
+   */
+  readonly maxLabelValueBytes?: number;
   /** Register prom-client's default Node metrics on the registry; default true. */
   readonly collectDefaultMetrics?: boolean;
   /** Count unhandled rejections and uncaught exceptions; default true. */
@@ -46,6 +52,11 @@ export interface VigilMetricsOptions {
    * `/health`, `/health/live`, `/health/ready`. Pass `[]` to measure everything.
    */
   readonly excludePaths?: readonly string[];
+  /**
+   * Longest stretch, in milliseconds, a `/metrics` render runs before yielding to the event
+   * loop; default 4. Smaller keeps request latency flatter during large scrapes.
+   */
+  readonly renderSliceMs?: number;
 }
 
 export interface VigilMetrics {
@@ -65,8 +76,12 @@ export interface VigilMetrics {
   readonly fastifyPlugin: FastifyPlugin;
   /** `/metrics` handler for node:http and Express, negotiating text vs OpenMetrics. */
   readonly metricsHandler: (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => Promise<void>;
-  /** The exposition for an Accept header, for frameworks that send it themselves (Fastify). */
-  scrape(accept?: string): Promise<Scrape>;
+  /**
+   * The exposition for an Accept header, for frameworks that send it themselves (Fastify):
+   * `reply.type(scrape.contentType).send(scrape.bytes)`. Concurrent calls share one render.
+   * When `signal` aborts (the client went away), the promise rejects with ScrapeAbortedError.
+   */
+  scrape(accept?: string, signal?: AbortSignal): Promise<Scrape>;
   setDefaultLabels(labels: Readonly<Record<string, string>>): void;
   setMaxLabelSets(limit: number): void;
   /** Unhooks the process error counters. Metrics stay registered. */
@@ -133,9 +148,12 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
   if (instances.has(registry)) {
     throw new Error('@vigil/metrics: this registry already has a VigilMetrics; share that one (or pass another registry)');
   }
-  const guard = new CardinalityGuard(options.maxLabelSets ?? 1000);
+  const guard = new CardinalityGuard(options.maxLabelSets ?? 1000, options.maxLabelValueBytes ?? defaultMaxLabelValueBytes);
+  rendererFor(registry, options.renderSliceMs === undefined ? {} : { sliceMs: options.renderSliceMs });
   const overflow = new CounterFamily(catalog.cardinalityOverflow, null);
   guard.overflowCounter = overflow;
+  const truncated = new CounterFamily(catalog.labelValueTruncated, null);
+  guard.truncatedCounter = truncated;
 
   // Durations are observed in performance.now() milliseconds and exposed in seconds.
   const operationDuration = new HistogramFamily(catalog.operationDuration, guard, 1000);
@@ -164,7 +182,7 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     return cgroupRead;
   };
 
-  for (const family of [operationDuration, httpDuration, items.created, items.validationErrors, items.fieldMissing, items.lastCreated, unhandled, overflow]) {
+  for (const family of [operationDuration, httpDuration, items.created, items.validationErrors, items.fieldMissing, items.lastCreated, unhandled, overflow, truncated]) {
     register(registry, family);
   }
   register(registry, new CgroupLimitGauge(catalog.containerMemoryLimit, readLimits, (limits) => limits.memoryBytes));
@@ -195,7 +213,7 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     expressMiddleware: () => expressMiddleware(http),
     fastifyPlugin: fastifyPlugin(http),
     metricsHandler: metricsRequestHandler(registry),
-    scrape: (accept) => scrapeRegistry(registry, negotiateFormat(accept)),
+    scrape: (accept, signal) => scrapeRegistry(registry, negotiateFormat(accept), signal),
     setDefaultLabels(labels) {
       validateDefaultLabels(labels);
       registry.setDefaultLabels({ ...labels });

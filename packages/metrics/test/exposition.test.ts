@@ -1,30 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createVigilMetrics, negotiateFormat, openMetricsContentType, prometheusContentType } from '../src/index.js';
 import { parseExposition, sampleValue } from './helpers/exposition.js';
+import { promtoolCheckMetrics as promtoolCheck } from './helpers/promtool.js';
 import { isolatedVigil } from './helpers/vigil.js';
-
-const run = promisify(execFile);
-
-async function promtoolCheck(text: string): Promise<{ code: number; output: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-promtool-'));
-  try {
-    const file = join(dir, 'metrics.txt');
-    await writeFile(file, text);
-    return await run('/bin/sh', ['-c', `/usr/bin/promtool check metrics < "${file}"`], { timeout: 30_000 }).then(
-      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
-      (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
-    );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 const servers: Server[] = [];
 afterAll(async () => {

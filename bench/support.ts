@@ -1,0 +1,33 @@
+/** What every bench file shares: medians, per-round ratios and the PASS/FAIL target lines. */
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Per case, one measurement per round; rounds are aligned across cases. */
+export type RoundSamples = Map<string, number[]>;
+
+/**
+ * Median over rounds of a ratio computed within each round. Cases of one round ran close
+ * together, so the ratio cancels most of the load other processes put on the shared machine.
+ */
+export function pairedRatio(samples: RoundSamples, rounds: number, ratio: (get: (name: string) => number) => number): number {
+  const perRound: number[] = [];
+  for (let round = 0; round < rounds; round++) perRound.push(ratio((name) => samples.get(name)![round]!));
+  return median(perRound);
+}
+
+const verdicts: string[] = [];
+
+/** Records a target's outcome; printed together at the end. The exit code stays 0. */
+export function verdict(label: string, ok: boolean, detail: string): void {
+  verdicts.push(`${ok ? 'PASS' : 'FAIL'}  ${label}: ${detail}`);
+}
+
+export function printVerdicts(): void {
+  console.log('\ntargets');
+  for (const line of verdicts) console.log(`  ${line}`);
+}
