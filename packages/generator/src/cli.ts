@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { defaultConfigPath, generate, type GenerateResult } from './generate.js';
 import { SpecError } from './spec/errors.js';
-import { summaryDirectory } from './writer.js';
+import { summaryDirectory, WriteError } from './writer.js';
 
 const usage = 'usage: pnpm generate [--config PATH] [--out DIR] [--profile NAME] [--check]';
 
@@ -92,8 +92,10 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
-    // Writes are all or nothing, so on failure every existing file is as it was.
-    process.stderr.write(`vigil: generation failed, no file was changed: ${(error as Error).message}\n`);
+    // A WriteError says itself whether the rollback left every file as it was; any other error
+    // comes before the writer touched a file.
+    if (error instanceof WriteError) process.stderr.write(`vigil: generation failed: ${error.message}\n`);
+    else process.stderr.write(`vigil: generation failed, no file was changed: ${(error as Error).message}\n`);
     return 1;
   }
 }

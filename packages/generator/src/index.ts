@@ -16,7 +16,7 @@ export { monitoringSpecSchema } from './spec/schema.js';
 export { buildModel, type BuildModelOptions } from './model/build.js';
 export { applyOverrides } from './model/overrides.js';
 export { runbookUrl, runbookAlertName } from './model/runbook.js';
-export { renderFile, writeGeneratedFiles, generatedHeader, hasGeneratedHeader, type WriteOptions, type WriteResult } from './writer.js';
+export { renderFile, writeGeneratedFiles, generatedHeader, hasGeneratedHeader, WriteError, type WriteOptions, type WriteResult, type WriterFileSystem } from './writer.js';
 export { generate, loadModel, renderModel, defaultConfigPath, type GenerateOptions, type GenerateResult } from './generate.js';
 export { findRepoRoot } from './repo-root.js';
 export { recordingRuleNames, type RecordingRuleName } from './rules/recording.js';

@@ -1,14 +1,15 @@
 /**
  * The writer: the only code that writes files. It renders every file in memory first, then
- * writes changed files to temporary siblings and renames them into place, so a failure at any
- * point before the renames leaves every existing file as it was.
+ * writes changed files to temporary siblings and renames them into place, keeping every file it
+ * replaces or deletes until all renames succeeded, so a failure at any step is rolled back and
+ * every existing file is as it was (the error says so, or says exactly what is left).
  *
  * Stale files: a file is deleted only when it sits directly in a directory this run writes to
  * AND its first line is the generated header. JSON files carry no header, so stale JSON is never
  * deleted (it is listed by --check only if the run renders that path).
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, posix, sep } from 'node:path';
+import * as fsPromises from 'node:fs/promises';
+import { isAbsolute, join, normalize, posix, relative, sep } from 'node:path';
 import type { GeneratedFile } from './model/types.js';
 import { yamlText, yamlTexts } from './yaml-text.js';
 
@@ -48,6 +49,12 @@ export async function renderFiles(files: readonly GeneratedFile[], source: strin
   return rendered;
 }
 
+/**
+ * The file operations the writer uses. Tests pass a wrapper that fails chosen steps, to prove
+ * the rollback of every step; production uses node:fs/promises.
+ */
+export type WriterFileSystem = Pick<typeof fsPromises, 'copyFile' | 'link' | 'lstat' | 'mkdir' | 'readdir' | 'readFile' | 'rename' | 'rm' | 'rmdir' | 'writeFile'>;
+
 export interface WriteOptions {
   /** Directory generated paths are relative to (the repository root, or a temp dir in tests). */
   readonly outDir: string;
@@ -55,6 +62,8 @@ export interface WriteOptions {
   readonly source: string;
   /** Write nothing; report what differs. */
   readonly check?: boolean;
+  /** Replaces node:fs/promises (fault injection in tests). */
+  readonly fileSystem?: WriterFileSystem;
 }
 
 export type Difference = { readonly path: string; readonly reason: 'changed' | 'missing' | 'stale' };
@@ -69,6 +78,23 @@ export interface WriteResult {
   readonly differences: readonly Difference[];
 }
 
+/**
+ * A write that failed. `changed` is false when every file on disk is as it was before the run
+ * (the rollback completed); otherwise `notRestored` lists what could not be put back and
+ * `leftovers` the writer's own files that could not be removed.
+ */
+export class WriteError extends Error {
+  constructor(
+    message: string,
+    readonly changed: boolean,
+    readonly notRestored: readonly string[] = [],
+    readonly leftovers: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'WriteError';
+  }
+}
+
 function checkedPath(path: string): string {
   const normalised = posix.normalize(path);
   if (path.includes('\\') || isAbsolute(path) || normalised.startsWith('..') || normalised !== path || path === '.') {
@@ -77,44 +103,257 @@ function checkedPath(path: string): string {
   return path;
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** "EPERM: operation not permitted, rename 'a' -> 'b'" -> "EPERM" plus the syscall: short, no absolute paths. */
+function shortReason(error: unknown): string {
+  const code = errorCode(error);
+  const syscall = (error as NodeJS.ErrnoException | undefined)?.syscall;
+  if (code !== undefined) return syscall === undefined ? code : `${syscall} ${code}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function readIfExists(fs: WriterFileSystem, path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await fs.readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
 }
 
-async function staleFiles(outDir: string, rendered: ReadonlyMap<string, string>): Promise<string[]> {
+/** What the file system holds at a path: nothing, a directory, or something else (a file, a link). */
+async function kindAt(fs: WriterFileSystem, path: string): Promise<'missing' | 'directory' | 'file'> {
+  try {
+    return (await fs.lstat(path)).isDirectory() ? 'directory' : 'file';
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return 'missing';
+    throw error;
+  }
+}
+
+/** Every directory (relative, shallowest first) that must exist for the given files. */
+function parentDirectories(paths: readonly string[]): string[] {
+  const directories = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split('/').slice(0, -1);
+    for (let depth = 1; depth <= parts.length; depth += 1) directories.add(parts.slice(0, depth).join('/'));
+  }
+  return [...directories].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Refuses, before anything is touched, a file where a directory must be or a directory where a
+ * file must be; otherwise these surface half way through as a failed rename.
+ */
+async function checkShapes(fs: WriterFileSystem, outDir: string, paths: readonly string[]): Promise<void> {
+  const problems: string[] = [];
+  const blocked = new Set<string>();
+  for (const directory of parentDirectories(paths)) {
+    if ([...blocked].some((prefix) => directory.startsWith(`${prefix}/`))) continue;
+    if ((await kindAt(fs, join(outDir, ...directory.split('/')))) === 'file') {
+      problems.push(`${directory} is a file where a directory is needed`);
+      blocked.add(directory);
+    }
+  }
+  for (const path of paths) {
+    if ([...blocked].some((prefix) => path.startsWith(`${prefix}/`))) continue;
+    if ((await kindAt(fs, join(outDir, ...path.split('/')))) === 'directory') problems.push(`${path} is a directory where a file is needed`);
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 5).join('; ');
+    throw new WriteError(`${shown}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}; no file was changed`, false);
+  }
+}
+
+async function staleFiles(fs: WriterFileSystem, outDir: string, rendered: ReadonlyMap<string, string>): Promise<string[]> {
   const directories = new Set([...rendered.keys()].map((path) => posix.dirname(path)));
   const stale: string[] = [];
   for (const directory of [...directories].sort()) {
     let entries;
     try {
-      entries = await readdir(join(outDir, directory), { withFileTypes: true });
+      entries = await fs.readdir(join(outDir, directory), { withFileTypes: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') continue;
       throw error;
     }
     for (const entry of entries) {
       if (!entry.isFile()) continue;
       const path = directory === '.' ? entry.name : `${directory}/${entry.name}`;
-      if (rendered.has(path) || entry.name.includes('.vigil-tmp-')) continue;
-      const text = await readIfExists(join(outDir, path));
+      if (rendered.has(path) || entry.name.includes('.vigil-tmp-') || entry.name.includes('.vigil-old-')) continue;
+      const text = await readIfExists(fs, join(outDir, path));
       if (text !== undefined && hasGeneratedHeader(text)) stale.push(path);
     }
   }
   return stale.sort();
 }
 
+/** One file the commit touches: its new content (absent for a stale file) and where the old one is kept. */
+interface Entry {
+  readonly path: string;
+  readonly target: string;
+  readonly temp: string;
+  readonly backup: string;
+  readonly existed: boolean;
+  readonly stale: boolean;
+}
+
+/**
+ * Writes with rollback. Order: create directories, write every temp file, keep every file that
+ * will be replaced or deleted under a backup name (a hard link, so the target never goes
+ * missing), rename temps into place, move stale files aside; only when all of that succeeded are
+ * the backups removed. Any failure undoes every step taken, in reverse, and the error says
+ * whether that worked and what, if anything, is left.
+ */
+async function commit(fs: WriterFileSystem, outDir: string, entries: readonly Entry[], rendered: ReadonlyMap<string, string>): Promise<void> {
+  const createdDirectories: string[] = [];
+  const tempsWritten = new Set<string>();
+  const backedUp: Entry[] = [];
+  const renamed: Entry[] = [];
+  const movedAside: Entry[] = [];
+  let step = '';
+  try {
+    step = 'create the output directory';
+    const first = await fs.mkdir(outDir, { recursive: true });
+    if (first !== undefined) createdDirectories.push(first);
+    for (const directory of parentDirectories(entries.filter((entry) => !entry.stale).map((entry) => entry.path))) {
+      step = `create directory ${directory}`;
+      try {
+        await fs.mkdir(join(outDir, ...directory.split('/')));
+        createdDirectories.push(join(outDir, ...directory.split('/')));
+      } catch (error) {
+        if (errorCode(error) !== 'EEXIST' || (await kindAt(fs, join(outDir, ...directory.split('/')))) !== 'directory') throw error;
+      }
+    }
+    for (const entry of entries) {
+      if (entry.stale) continue;
+      step = `write ${entry.path}`;
+      // Recorded before the write: a failed write may still have created the file.
+      tempsWritten.add(entry.temp);
+      await fs.writeFile(entry.temp, rendered.get(entry.path)!, 'utf8');
+    }
+    for (const entry of entries) {
+      if (!entry.existed || entry.stale) continue;
+      step = `keep the previous ${entry.path}`;
+      try {
+        await fs.link(entry.target, entry.backup);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') throw error;
+        // File systems without hard links: a copy keeps the content just as well.
+        await fs.copyFile(entry.target, entry.backup);
+      }
+      backedUp.push(entry);
+    }
+    for (const entry of entries) {
+      if (entry.stale) continue;
+      step = `replace ${entry.path}`;
+      await fs.rename(entry.temp, entry.target);
+      tempsWritten.delete(entry.temp);
+      renamed.push(entry);
+    }
+    for (const entry of entries) {
+      if (!entry.stale) continue;
+      step = `delete stale ${entry.path}`;
+      await fs.rename(entry.target, entry.backup);
+      movedAside.push(entry);
+    }
+  } catch (error) {
+    throw await rollback(fs, { error, step, createdDirectories, tempsWritten, backedUp, renamed, movedAside });
+  }
+  const leftovers: string[] = [];
+  for (const entry of [...backedUp, ...movedAside]) {
+    try {
+      await fs.rm(entry.backup, { force: true });
+    } catch {
+      leftovers.push(relativeLeftover(outDir, entry.backup));
+    }
+  }
+  if (leftovers.length > 0) {
+    throw new WriteError(`every file was written, but the previous versions kept in ${leftovers.join(', ')} could not be removed`, true, [], leftovers);
+  }
+}
+
+function relativeLeftover(outDir: string, path: string): string {
+  return relative(outDir, path).split(sep).join('/');
+}
+
+interface Progress {
+  readonly error: unknown;
+  readonly step: string;
+  readonly createdDirectories: readonly string[];
+  readonly tempsWritten: ReadonlySet<string>;
+  readonly backedUp: readonly Entry[];
+  readonly renamed: readonly Entry[];
+  readonly movedAside: readonly Entry[];
+}
+
+async function rollback(fs: WriterFileSystem, progress: Progress): Promise<WriteError> {
+  const notRestored: string[] = [];
+  const leftovers: string[] = [];
+  const outDirOf = (entry: Entry): string => entry.target.slice(0, entry.target.length - entry.path.length - 1);
+  for (const entry of [...progress.movedAside].reverse()) {
+    try {
+      await fs.rename(entry.backup, entry.target);
+    } catch {
+      notRestored.push(`${entry.path} (kept as ${relativeLeftover(outDirOf(entry), entry.backup)})`);
+    }
+  }
+  const restoredBackups = new Set<string>();
+  for (const entry of [...progress.renamed].reverse()) {
+    try {
+      if (entry.existed) {
+        await fs.rename(entry.backup, entry.target);
+        restoredBackups.add(entry.backup);
+      } else await fs.rm(entry.target, { force: true });
+    } catch {
+      notRestored.push(entry.existed ? `${entry.path} (previous version kept as ${relativeLeftover(outDirOf(entry), entry.backup)})` : `${entry.path} (new, not removed)`);
+      if (entry.existed) restoredBackups.add(entry.backup);
+    }
+  }
+  // Backups of files never replaced are extra links to unchanged files: remove them.
+  for (const entry of progress.backedUp) {
+    if (restoredBackups.has(entry.backup)) continue;
+    try {
+      await fs.rm(entry.backup, { force: true });
+    } catch {
+      leftovers.push(relativeLeftover(outDirOf(entry), entry.backup));
+    }
+  }
+  for (const temp of progress.tempsWritten) {
+    try {
+      await fs.rm(temp, { force: true });
+    } catch {
+      leftovers.push(temp);
+    }
+  }
+  for (const directory of [...progress.createdDirectories].reverse()) {
+    try {
+      await fs.rmdir(directory);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') leftovers.push(`${directory}/`);
+    }
+  }
+  const cause = `could not ${progress.step} (${shortReason(progress.error)})`;
+  if (notRestored.length === 0 && leftovers.length === 0) {
+    return new WriteError(`${cause}; rolled back, no file was changed`, false);
+  }
+  const parts = [cause, 'rollback incomplete'];
+  if (notRestored.length > 0) parts.push(`not restored: ${notRestored.join(', ')}`);
+  if (leftovers.length > 0) parts.push(`left behind: ${leftovers.join(', ')}`);
+  return new WriteError(parts.join('; '), notRestored.length > 0, notRestored, leftovers);
+}
+
 export async function writeGeneratedFiles(files: readonly GeneratedFile[], options: WriteOptions): Promise<WriteResult> {
+  const fs = options.fileSystem ?? fsPromises;
   const rendered = await renderFiles(files, options.source);
   const paths = [...rendered.keys()].sort();
+  await checkShapes(fs, options.outDir, paths);
   const written: string[] = [];
   const unchanged: string[] = [];
   const differences: Difference[] = [];
-  const existing = await Promise.all(paths.map((path) => readIfExists(join(options.outDir, path))));
+  const existing = await Promise.all(paths.map((path) => readIfExists(fs, join(options.outDir, path))));
   paths.forEach((path, index) => {
     const current = existing[index];
     if (current === rendered.get(path)) unchanged.push(path);
@@ -123,28 +362,25 @@ export async function writeGeneratedFiles(files: readonly GeneratedFile[], optio
       differences.push({ path, reason: current === undefined ? 'missing' : 'changed' });
     }
   });
-  const stale = await staleFiles(options.outDir, rendered);
+  const stale = await staleFiles(fs, options.outDir, rendered);
   for (const path of stale) differences.push({ path, reason: 'stale' });
   differences.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   if (options.check) return { written: [], unchanged, deleted: [], differences };
 
-  const temporary = written.map((path) => {
+  const existed = new Set(paths.filter((_, index) => existing[index] !== undefined));
+  const entries: Entry[] = [...written.map((path) => ({ path, stale: false })), ...stale.map((path) => ({ path, stale: true }))].map(({ path, stale: isStale }) => {
     const target = normalize(join(options.outDir, ...path.split('/')));
-    return { path, target, temp: `${target}.vigil-tmp-${process.pid}` };
+    return {
+      path,
+      target,
+      temp: `${target}.vigil-tmp-${process.pid}`,
+      backup: `${target}.vigil-old-${process.pid}`,
+      existed: isStale || existed.has(path),
+      stale: isStale,
+    };
   });
-  try {
-    for (const directory of new Set(temporary.map(({ target }) => dirname(target)))) await mkdir(directory, { recursive: true });
-    // allSettled: clean up only after every write has finished, failed or not.
-    const results = await Promise.allSettled(temporary.map(({ path, temp }) => writeFile(temp, rendered.get(path)!, 'utf8')));
-    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failure !== undefined) throw failure.reason;
-  } catch (error) {
-    await Promise.all(temporary.map(({ temp }) => rm(temp, { force: true })));
-    throw error;
-  }
-  for (const { temp, target } of temporary) await rename(temp, target);
-  for (const path of stale) await rm(join(options.outDir, ...path.split('/')), { force: true });
+  await commit(fs, options.outDir, entries, rendered);
   return { written, unchanged, deleted: stale, differences };
 }
 

@@ -153,7 +153,7 @@ describe('pnpm generate', () => {
     const before = await snapshot(out);
     const result = await generateCli(['--config', changedPath, '--out', out], workspace);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^vigil: generation failed, no file was changed: /);
+    expect(result.stderr).toMatch(/^vigil: generation failed: alerts\/tests is a file where a directory is needed; no file was changed\n$/);
     expect(await snapshot(out)).toEqual(before);
   });
 
