@@ -3,7 +3,7 @@ import { prometheusConfigGenerator } from '../prometheus/config.js';
 import { rulesGenerator } from '../rules/generator.js';
 import { runbooksGenerator } from '../rules/runbooks.js';
 import { alertmanagerGenerator } from '../alertmanager/index.js';
-import { composeGenerator } from '../compose/index.js';
+import { composeGenerator, localImagesGenerator } from '../compose/index.js';
 import { dashboardsGenerator } from '../dashboards/index.js';
 import { grafanaProvisioningGenerator } from '../grafana/provisioning.js';
 
@@ -11,4 +11,4 @@ import { grafanaProvisioningGenerator } from '../grafana/provisioning.js';
  * Every generator `pnpm generate` runs, in output order. Each is a pure function from the
  * model to plain objects; the writer (src/writer.ts) is the only code that writes files.
  */
-export const generators: readonly Generator[] = [rulesGenerator, runbooksGenerator, prometheusConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator];
+export const generators: readonly Generator[] = [rulesGenerator, runbooksGenerator, prometheusConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator, localImagesGenerator];
