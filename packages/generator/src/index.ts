@@ -20,3 +20,4 @@ export { renderFile, writeGeneratedFiles, generatedHeader, hasGeneratedHeader, W
 export { generate, loadModel, renderModel, defaultConfigPath, type GenerateOptions, type GenerateResult } from './generate.js';
 export { findRepoRoot } from './repo-root.js';
 export { recordingRuleNames, type RecordingRuleName } from './rules/recording.js';
+export { localImages, localImagesOverridePath, selectImage } from './compose/local-images.js';

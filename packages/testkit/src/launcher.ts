@@ -23,11 +23,28 @@ export const noLauncherMessage =
 
 const dockerProbeTimeoutMs = 5_000;
 
-/** Asks testcontainers for a container runtime; loaded lazily so the local path never pays for it. */
+/**
+ * Loads testcontainers, lazily so the local path never pays for it. A load failure is an error
+ * of its own, never "no engine": testcontainers 12 crashes at import on Node 20 (its undici
+ * needs Node 22), which is why package.json pins 11.9.
+ */
+export async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
+  try {
+    return await import('testcontainers');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `testcontainers failed to load on Node ${process.version}: ${reason}. ` +
+        "@vigil/testkit needs the testcontainers version its package.json pins (11.9.0 on Node 20); run `pnpm install`.",
+    );
+  }
+}
+
+/** Asks testcontainers for a container runtime, bounded in time. */
 async function dockerAnswers(): Promise<boolean> {
+  const { getContainerRuntimeClient } = await loadTestcontainers();
   let timer: NodeJS.Timeout | undefined;
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), dockerProbeTimeoutMs);
     });
@@ -36,8 +53,6 @@ async function dockerAnswers(): Promise<boolean> {
       () => false,
     );
     return await Promise.race([probe, timeout]);
-  } catch {
-    return false;
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -74,7 +89,12 @@ export async function selectLauncher(
     }
     if (forced === 'container') {
       if (!(await probes.dockerReachable())) {
-        throw new Error('VIGIL_LAUNCHER=container but no Docker engine is reachable: start one (or unset VIGIL_LAUNCHER).');
+        throw new Error(
+          'VIGIL_LAUNCHER=container but no Docker engine is reachable' +
+            (process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : '') +
+            ': start one (as root: `apt-get install -y docker.io debootstrap && bash scripts/docker/engine.sh start`, ' +
+            'then export the DOCKER_HOST it prints), or unset VIGIL_LAUNCHER.',
+        );
       }
       return { kind: 'container' };
     }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { LauncherKind } from './launcher.js';
+import { loadTestcontainers, type LauncherKind } from './launcher.js';
 
 /** A started Prometheus or Alertmanager, whichever launcher runs it. */
 export interface RunningProcess {
@@ -76,7 +76,7 @@ export async function runContainer(
   args: readonly string[],
   workDir: string,
 ): Promise<RunningProcess> {
-  const { GenericContainer } = await import('testcontainers');
+  const { GenericContainer } = await loadTestcontainers();
   let output = '';
   // The log stream ends when the container exits: that is how a crash during start-up shows.
   let streamEnded = false;

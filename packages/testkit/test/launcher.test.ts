@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { noLauncherMessage, selectLauncher, type LauncherProbes } from '../src/index.js';
 
 const run = promisify(execFile);
+const repoRoot = join(import.meta.dirname, '../../..');
 
 const probes = (binary: string | undefined, docker: boolean): LauncherProbes => ({
   findBinary: () => binary,
@@ -60,14 +61,10 @@ describe('selectLauncher', () => {
   const emptyPath = mkdtempSync(join(tmpdir(), 'vigil-empty-path-'));
   afterAll(() => rmSync(emptyPath, { recursive: true, force: true }));
 
-  it('fails with the install hint when no binary is on PATH and Docker does not answer', async () => {
-    const script = [
-      "import { startPrometheus } from './packages/testkit/src/index.ts';",
-      "try { await startPrometheus({ config: {} }); console.log('STARTED'); }",
-      'catch (error) { console.log(error.message); }',
-    ].join('\n');
+  /** Runs an ES module script with tsx in a child process with an empty PATH and no Docker engine. */
+  async function runIsolated(script: string, cwd: string): Promise<string> {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: join(import.meta.dirname, '../../..'),
+      cwd,
       env: {
         PATH: emptyPath,
         HOME: emptyPath,
@@ -76,6 +73,37 @@ describe('selectLauncher', () => {
       },
       timeout: 30_000,
     });
-    expect(stdout.trim()).toBe(noLauncherMessage);
+    return stdout.trim();
+  }
+
+  it('fails with the install hint when no binary is on PATH and Docker does not answer', async () => {
+    const script = [
+      "import { startPrometheus } from './packages/testkit/src/index.ts';",
+      "try { await startPrometheus({ config: {} }); console.log('STARTED'); }",
+      'catch (error) { console.log(error.message); }',
+    ].join('\n');
+    expect(await runIsolated(script, repoRoot)).toBe(noLauncherMessage);
+  });
+
+  // testcontainers 12 crashed at import on Node 20; a load failure must never pass for "no engine".
+  it('loads @vigil/testkit with the container launcher selected on this Node', async () => {
+    const script = [
+      "const testkit = await import('@vigil/testkit');",
+      "const { GenericContainer } = await import('testcontainers');",
+      "console.log(typeof GenericContainer);",
+      "try { await testkit.selectLauncher('prometheus', { forced: 'container' }); console.log('SELECTED'); }",
+      'catch (error) { console.log(error.message); }',
+    ].join('\n');
+    const [containerClass, message] = (await runIsolated(script, join(repoRoot, 'packages/testkit'))).split('\n');
+    expect(containerClass).toBe('function');
+    expect(message).toContain(`VIGIL_LAUNCHER=container but no Docker engine is reachable at DOCKER_HOST=unix://${emptyPath}/no-docker.sock`);
+    expect(message).toContain('bash scripts/docker/engine.sh start');
+  });
+
+  it('states the Node it supports, as the repository does', () => {
+    const testkit = JSON.parse(readFileSync(join(repoRoot, 'packages/testkit/package.json'), 'utf8'));
+    const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    expect(testkit.engines.node).toBe(root.engines.node);
+    expect(testkit.dependencies.testcontainers).toBe('11.9.0');
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadModel } from '@vigil/generator';
+import { loadModel, selectImage } from '@vigil/generator';
 import {
   isFiring,
   startAlertmanager,
@@ -24,7 +24,7 @@ let gaugeValue = 0;
 let receiver: WebhookReceiver;
 let alertmanager: AlertmanagerInstance;
 let prometheus: PrometheusInstance;
-// The compose file's pinned images, used when the container launcher runs.
+// The compose file's pinned images (or their local builds, VIGIL_IMAGES=local), used when the container launcher runs.
 let images: { readonly prometheus: string; readonly alertmanager: string };
 const rulesDir = mkdtempSync(join(tmpdir(), 'vigil-testkit-rules-'));
 
@@ -51,7 +51,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
   exporterAddress = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
 
-  images = (await loadModel()).stack.images;
+  const model = await loadModel();
+  images = { prometheus: selectImage(model, 'prometheus'), alertmanager: selectImage(model, 'alertmanager') };
   receiver = await startWebhookReceiver();
   alertmanager = await startAlertmanager({ config: alertmanagerConfig(receiver.url), image: images.alertmanager });
 

@@ -10,3 +10,4 @@ export const composeGenerator: Generator = (model): GeneratedFile[] => [
 export { renderComposeFile } from './stack.js';
 export { exporterEndpoint } from './exporters.js';
 export * from './layout.js';
+export { localImages, localImagesGenerator, localImagesOverridePath, renderLocalImagesOverride, selectImage } from './local-images.js';

@@ -4,7 +4,7 @@ import { prometheusConfigGenerator } from '../prometheus/config.js';
 import { rulesGenerator } from '../rules/generator.js';
 import { runbooksGenerator } from '../rules/runbooks.js';
 import { alertmanagerGenerator } from '../alertmanager/index.js';
-import { composeGenerator } from '../compose/index.js';
+import { composeGenerator, localImagesGenerator } from '../compose/index.js';
 import { dashboardsGenerator } from '../dashboards/index.js';
 import { grafanaProvisioningGenerator } from '../grafana/provisioning.js';
 import { kubernetesGenerator } from '../kubernetes/index.js';
@@ -13,4 +13,15 @@ import { kubernetesGenerator } from '../kubernetes/index.js';
  * Every generator `pnpm generate` runs, in output order. Each is a pure function from the
  * model to plain objects; the writer (src/writer.ts) is the only code that writes files.
  */
-export const generators: readonly Generator[] = [rulesGenerator, runbooksGenerator, prometheusConfigGenerator, agentConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator, kubernetesGenerator];
+export const generators: readonly Generator[] = [
+  rulesGenerator,
+  runbooksGenerator,
+  prometheusConfigGenerator,
+  agentConfigGenerator,
+  dashboardsGenerator,
+  grafanaProvisioningGenerator,
+  alertmanagerGenerator,
+  composeGenerator,
+  localImagesGenerator,
+  kubernetesGenerator,
+];
