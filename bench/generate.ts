@@ -7,7 +7,7 @@
  * starts (`node packages/generator/bin/generate.mjs`); one untimed run first makes sure its
  * cached bundle is current, so a rebuild after a source change is not counted.
  *
- *   pnpm exec tsx bench/generate.ts     (also run by `pnpm bench`)
+ *   pnpm exec tsx --conditions=vigil-source bench/generate.ts     (also run by `pnpm bench`)
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -3,7 +3,7 @@
  * Every case is timed in several interleaved rounds and the MEDIAN ns/call is reported, because
  * the machine is shared and noisy. Targets are printed PASS/FAIL; the exit code stays 0.
  *
- *   pnpm exec tsx bench/metrics.ts     (also run by `pnpm bench`)
+ *   pnpm exec tsx --conditions=vigil-source bench/metrics.ts     (also run by `pnpm bench`)
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

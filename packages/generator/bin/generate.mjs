@@ -1,5 +1,5 @@
 /**
- * `pnpm generate` launcher. Plain JavaScript because it runs before any TypeScript loader:
+ * `pnpm generate` launcher (and, inside this workspace, `vigil`'s: see vigil.mjs). Plain JavaScript because it runs before any TypeScript loader:
  * starting tsx and transforming ~100 modules on the fly costs more than half a second per run,
  * so the CLI (src/cli.ts and everything it imports) runs from one esbuild bundle cached in
  * packages/generator/node_modules/.cache/vigil-generator/.
@@ -8,7 +8,7 @@
  * file esbuild read (sources, workspace packages, node_modules, this launcher). Any difference,
  * or a missing file, rebuilds the bundle before running it. A rebuild takes ~0.5 s.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -52,6 +52,8 @@ async function rebuild() {
     outfile: temporary,
     bundle: true,
     platform: 'node',
+    // Workspace packages resolve to their TypeScript sources (see their package.json exports).
+    conditions: ['vigil-source'],
     format: 'esm',
     target: 'node20',
     metafile: true,
@@ -85,5 +87,13 @@ async function rebuild() {
   }
 }
 
-if (!bundleIsCurrent()) await rebuild();
-await import(pathToFileURL(bundlePath).href);
+/** The CLI module (src/cli.ts), from a bundle rebuilt when any input changed. */
+export async function loadCli() {
+  if (!bundleIsCurrent()) await rebuild();
+  return import(pathToFileURL(bundlePath).href);
+}
+
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(launcherPath)) {
+  const cli = await loadCli();
+  process.exitCode = await cli.pnpmGenerate(process.argv.slice(2));
+}

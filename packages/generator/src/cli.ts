@@ -1,103 +1,80 @@
 /**
- * `pnpm generate [--config PATH] [--out DIR] [--profile NAME] [--check]`
+ * The `vigil` command line: a table of subcommands. Adding a command is one module exporting a
+ * `Subcommand` (src/cli/command.ts) and one entry in `subcommands` below.
  *
- * Exit codes: 0 done (or --check found nothing to change); 1 bad spec, or --check found
- * differences; 2 bad command line.
+ *   vigil init      scaffold a spec and a README
+ *   vigil generate  render the monitoring files (--check: verify them)
+ *   vigil test      promtool/amtool checks on the output
+ *   vigil gate      deploy gate: promote or roll back from what Prometheus sees
+ *
+ * Exit codes (all commands): 0 ok, 1 failed (bad spec, failed check, stale output), 2 bad
+ * command line, 3 a required tool (promtool, amtool) is missing.
+ *
+ * `pnpm generate` in this repository runs `generate` with repository-root defaults
+ * (`pnpmGenerate`); `vigil generate` resolves paths from the working directory.
  */
-import { parseArgs } from 'node:util';
-import { defaultConfigPath, generate, type GenerateResult } from './generate.js';
-import { SpecError } from './spec/errors.js';
-import { summaryDirectory, WriteError } from './writer.js';
+import { exitCode, UsageError, type CliContext, type Subcommand } from './cli/command.js';
+import { gateCommand } from './cli/gate-command.js';
+import { generateCommand } from './cli/generate-command.js';
+import { initCommand } from './cli/init-command.js';
+import { testCommand } from './cli/test-command.js';
+import { defaultConfigPath } from './generate.js';
+import { findRepoRoot } from './repo-root.js';
 
-const usage = 'usage: pnpm generate [--config PATH] [--out DIR] [--profile NAME] [--check]';
+export { exitCode, type CliContext, type Subcommand } from './cli/command.js';
 
-function summarise(result: GenerateResult): string[] {
-  const perDirectory = new Map<string, { written: number; unchanged: number; deleted: number }>();
-  const count = (paths: readonly string[], key: 'written' | 'unchanged' | 'deleted'): void => {
-    for (const path of paths) {
-      const directory = summaryDirectory(path);
-      const entry = perDirectory.get(directory) ?? { written: 0, unchanged: 0, deleted: 0 };
-      entry[key] += 1;
-      perDirectory.set(directory, entry);
-    }
+export const subcommands: readonly Subcommand[] = [initCommand, generateCommand(), testCommand, gateCommand];
+
+function processContext(program: string): CliContext {
+  return {
+    cwd: process.cwd(),
+    program,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
   };
-  count(result.written, 'written');
-  count(result.unchanged, 'unchanged');
-  count(result.deleted, 'deleted');
-  const lines = [...perDirectory.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([directory, c]) => `  ${directory}/: ${c.written} written, ${c.unchanged} unchanged${c.deleted > 0 ? `, ${c.deleted} deleted` : ''}`);
+}
+
+export function mainHelp(program: string, commands: readonly Subcommand[] = subcommands): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
   return [
-    `vigil: generated from ${result.model.source}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.deleted.length} deleted`,
-    ...lines,
-  ];
+    `usage: ${program} <command> [options]    (${program} <command> --help for its options)`,
+    '',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Exit codes: 0 ok, 1 failed (bad spec, failed check, out-of-date output), 2 bad command line,',
+    '3 a required tool (promtool, amtool) is not installed.',
+  ].join('\n');
 }
 
-/**
- * From the bundle bin/generate.mjs runs, plain Node cannot import a `.ts` spec, nor the
- * `@vigil/generator` sources a `.ts` or `.js` spec imports, so tsx is registered before a spec
- * module is imported (JSON and YAML specs skip it). Under tsx (this file runs as .ts) it is
- * already there.
- */
-async function enableTypeScriptSpecs(configPath: string): Promise<void> {
-  if (import.meta.url.endsWith('.ts') || !/\.[cm]?[jt]s$/i.test(configPath)) return;
-  const { register } = await import('tsx/esm/api');
-  register();
-}
-
-async function main(argv: readonly string[]): Promise<number> {
-  let values;
+async function runSubcommand(command: Subcommand, argv: readonly string[], context: CliContext): Promise<number> {
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: 'string' },
-        out: { type: 'string' },
-        profile: { type: 'string' },
-        check: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    return await command.run(argv, context);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  try {
-    await enableTypeScriptSpecs(values.config ?? defaultConfigPath);
-    const result = await generate({
-      ...(values.config === undefined ? {} : { configPath: values.config }),
-      ...(values.out === undefined ? {} : { outDir: values.out }),
-      ...(values.profile === undefined ? {} : { profile: values.profile }),
-      check: values.check,
-    });
-    if (values.check) {
-      if (result.differences.length === 0) {
-        process.stdout.write(`vigil: ${result.unchanged.length} generated files match ${result.model.source}\n`);
-        return 0;
-      }
-      process.stderr.write(`vigil: generated files differ from ${result.model.source}; run pnpm generate:\n`);
-      for (const difference of result.differences) process.stderr.write(`  ${difference.path} (${difference.reason})\n`);
-      return 1;
+    if (error instanceof UsageError) {
+      context.stderr(`${error.message}\n${command.help(context.program)}\n`);
+      return exitCode.usage;
     }
-    process.stdout.write(`${summarise(result).join('\n')}\n`);
-    return 0;
-  } catch (error) {
-    if (error instanceof SpecError) {
-      process.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    // A WriteError says itself whether the rollback left every file as it was; any other error
-    // comes before the writer touched a file.
-    if (error instanceof WriteError) process.stderr.write(`vigil: generation failed: ${error.message}\n`);
-    else process.stderr.write(`vigil: generation failed, no file was changed: ${(error as Error).message}\n`);
-    return 1;
+    throw error;
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** `vigil <command> ...`; returns the exit code. */
+export async function main(argv: readonly string[], context: CliContext = processContext('vigil'), commands: readonly Subcommand[] = subcommands): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? context.stderr : context.stdout)(`${mainHelp(context.program, commands)}\n`);
+    return name === undefined ? exitCode.usage : exitCode.ok;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    context.stderr(`${context.program}: unknown command "${name}"\n${mainHelp(context.program, commands)}\n`);
+    return exitCode.usage;
+  }
+  return runSubcommand(command, rest, context);
+}
+
+/** This repository's `pnpm generate`: the generate command with paths from the repository root. */
+export async function pnpmGenerate(argv: readonly string[]): Promise<number> {
+  const command = generateCommand({ baseDir: findRepoRoot(), config: defaultConfigPath, out: '.' });
+  return runSubcommand(command, argv, processContext('pnpm'));
+}

@@ -24,18 +24,25 @@ export function specDisplayName(absolutePath: string, repoRoot: string): string 
   return fromRoot.split(sep).join('/');
 }
 
-/** Loads and validates a spec file into a model. Relative paths are resolved from the repository root. */
-export async function loadModel(configPath: string = defaultConfigPath, options: BuildModelOptions = {}): Promise<Model> {
-  const repoRoot = findRepoRoot();
-  const absolute = resolve(repoRoot, configPath);
-  const source = specDisplayName(absolute, repoRoot);
-  return buildModel(await loadSpec(absolute, source), source, options);
+export interface LoadModelOptions extends BuildModelOptions {
+  /** Directory relative paths are resolved from. Default: the repository root. */
+  readonly baseDir?: string;
+  /** Directory the spec is named relative to in headers and errors. Default: `baseDir`. */
+  readonly displayBase?: string;
 }
 
-export interface GenerateOptions extends BuildModelOptions {
-  /** Spec path (default monitoring/vigil.config.ts), relative to the repository root unless absolute. */
+/** Loads and validates a spec file into a model. Relative paths are resolved from `baseDir` (default the repository root). */
+export async function loadModel(configPath: string = defaultConfigPath, options: LoadModelOptions = {}): Promise<Model> {
+  const { baseDir = findRepoRoot(), displayBase = baseDir, ...buildOptions } = options;
+  const absolute = resolve(baseDir, configPath);
+  const source = specDisplayName(absolute, displayBase);
+  return buildModel(await loadSpec(absolute, source), source, buildOptions);
+}
+
+export interface GenerateOptions extends LoadModelOptions {
+  /** Spec path (default monitoring/vigil.config.ts), relative to `baseDir` unless absolute. */
   readonly configPath?: string;
-  /** Output directory (default the repository root), relative to the repository root unless absolute. */
+  /** Output directory (default `baseDir`), relative to `baseDir` unless absolute. */
   readonly outDir?: string;
   readonly check?: boolean;
 }
@@ -46,9 +53,9 @@ export interface GenerateResult extends WriteResult {
 }
 
 export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
-  const repoRoot = findRepoRoot();
-  const model = await loadModel(options.configPath ?? defaultConfigPath, options);
-  const outDir = resolve(repoRoot, options.outDir ?? '.');
+  const baseDir = options.baseDir ?? findRepoRoot();
+  const model = await loadModel(options.configPath ?? defaultConfigPath, { ...options, baseDir });
+  const outDir = resolve(baseDir, options.outDir ?? '.');
   const result = await writeGeneratedFiles(renderModel(model), {
     outDir,
     source: model.source,

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type Model } from '@vigil/generator';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
-import { runGate } from '../../generator/src/gate/cli.js';
+import { main } from '../../generator/src/cli.js';
 import { evaluateGate } from '../../generator/src/gate/evaluate.js';
 import { analysisTemplateResource } from '../../generator/src/kubernetes/analysis-template.js';
 import { freePort, startPrometheus, waitUntil, type PrometheusInstance } from '../src/index.js';
@@ -46,7 +46,12 @@ async function argoVerdicts(): Promise<Record<string, boolean>> {
 async function gate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runGate(['--config', specPath, ...args], { out: (line) => (out += `${line}\n`), err: (line) => (err += `${line}\n`) });
+  const code = await main(['gate', '--config', specPath, ...args], {
+    cwd: process.cwd(),
+    program: 'vigil',
+    stdout: (text) => (out += text),
+    stderr: (text) => (err += text),
+  });
   return { code, out, err };
 }
 
@@ -114,6 +119,7 @@ describe('vigil gate', () => {
     const unknown = await gate('--service', 'nope', '--since', '10m', '--prometheus', closed);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('--service: no service named "nope"');
+    expect(unknown.err).toContain('usage: vigil gate');
     const badSince = await gate('--service', 'api', '--since', 'ten minutes', '--prometheus', closed);
     expect(badSince.code).toBe(2);
     expect(badSince.err).toContain('--since: expected a duration like "10m", got "ten minutes"');

@@ -1,7 +1,8 @@
 /**
  * Where the stack finds the generated files: each generated file or directory is bind-mounted
- * read-only at the path its component expects. The Prometheus config keeps its rule paths
- * relative (`alerts/p1-page.yml`), so `alerts/` is mounted next to it, at /etc/prometheus/alerts.
+ * read-only at the path its component expects. The Prometheus config names its rule files
+ * relative to itself (`../../alerts/p1-page.yml`), so it is mounted with the output's layout:
+ * /etc/prometheus/monitoring/prometheus/prometheus.yml and /etc/prometheus/alerts.
  * Single files are mounted as files: after `pnpm generate` (which replaces files), restart the
  * container to pick the new file up.
  */
@@ -17,7 +18,7 @@ export interface Mount {
 
 export const stackMounts = {
   prometheus: [
-    { host: 'monitoring/prometheus/prometheus.yml', container: '/etc/prometheus/prometheus.yml' },
+    { host: 'monitoring/prometheus/prometheus.yml', container: '/etc/prometheus/monitoring/prometheus/prometheus.yml' },
     { host: 'alerts', container: '/etc/prometheus/alerts' },
   ],
   alertmanager: [{ host: 'monitoring/alertmanager/alertmanager.yml', container: '/etc/alertmanager/alertmanager.yml' }],

@@ -3,18 +3,20 @@
  * one scrape job per service (but those a site's agent scrapes) and per exporter dependency,
  * and the Alertmanagers.
  *
- * Mount layout (compose and tests): this file at /etc/prometheus/prometheus.yml and the
- * repository's alerts/ directory at /etc/prometheus/alerts/. Rule paths are relative to the
- * config file, so any directory laid out the same way works (promtool check config included).
+ * Rule paths are relative to this file (`../../alerts/p1-page.yml`), so the config is valid where
+ * it is written (`promtool check config monitoring/prometheus/prometheus.yml`, or `prometheus
+ * --config.file=...` with local binaries) and in the compose stack, which mounts the output
+ * with the same layout under /etc/prometheus (compose/layout.ts).
  */
+import { posix } from 'node:path';
 import type { GeneratedFile, Model } from '../model/types.js';
 import { ruleFileOrder } from '../rules/generator.js';
 import { agentScrapedJobs, serviceScrapeConfig } from './scrape.js';
 
 export const prometheusConfigPath = 'monitoring/prometheus/prometheus.yml';
 
-/** Where rule files sit relative to prometheus.yml once mounted. */
-export const mountedRuleFiles: readonly string[] = ruleFileOrder.map((path) => path);
+/** Where rule files sit relative to prometheus.yml, on disk and in the compose mounts alike. */
+export const mountedRuleFiles: readonly string[] = ruleFileOrder.map((path) => posix.relative(posix.dirname(prometheusConfigPath), path));
 
 export function prometheusConfig(model: Model): Record<string, unknown> {
   // Services of a site arrive by remote write from that site's agent (./agent.ts).

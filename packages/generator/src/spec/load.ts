@@ -1,11 +1,11 @@
 /**
- * Loads a spec file: `.ts`/`.mts`/`.js`/`.mjs` by dynamic import (default export; the CLI runs
- * under tsx), `.yaml`/`.yml` and `.json` by parsing. Returns the raw value; `buildModel`
+ * Loads a spec file: `.ts`/`.mts`/`.js`/`.mjs` by bundling and importing it (default export;
+ * see bundle.ts), `.yaml`/`.yml` and `.json` by parsing. Returns the raw value; `buildModel`
  * validates it. Read failures are SpecErrors naming the file.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importBundledSpec } from './bundle.js';
 import { SpecError } from './errors.js';
 
 export async function loadSpec(path: string, displayName: string = path): Promise<unknown> {
@@ -29,7 +29,7 @@ async function readSpecText(path: string, displayName: string): Promise<string> 
 async function importSpec(path: string, displayName: string): Promise<unknown> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    module = await importBundledSpec(path);
   } catch (error) {
     throw new SpecError([{ file: displayName, path: '', message: `cannot load the spec: ${(error as Error).message}` }]);
   }

@@ -1,0 +1,61 @@
+/**
+ * A TypeScript or JavaScript spec is bundled by esbuild into one ESM file in a temp directory and
+ * imported from there. Plain Node then loads it whatever the spec's directory holds: no
+ * "type": "module" needed (tsx would treat a `.ts` file there as CommonJS and fail on the ESM
+ * imports), no TypeScript loader, and no `node_modules`: when `@vigil/generator` cannot be
+ * resolved from the spec's directory it is taken from this CLI's own install.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** This package's own entry point: dist/index.js when built, src/index.ts in the workspace. */
+function ownEntry(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const packageRoot = resolve(here, '..', '..');
+  for (const candidate of ['dist/index.js', 'src/index.ts']) {
+    const path = join(packageRoot, candidate);
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`@vigil/generator: no dist/index.js or src/index.ts under ${packageRoot}`);
+}
+
+export async function importBundledSpec(specPath: string): Promise<Record<string, unknown>> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [specPath],
+    absWorkingDir: dirname(specPath),
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+    // Workspace packages resolve to their sources; published packages have no such condition.
+    conditions: ['vigil-source'],
+    banner: { js: "import { createRequire as vigilSpecRequire } from 'node:module'; const require = vigilSpecRequire(import.meta.url);" },
+    plugins: [
+      {
+        name: 'vigil-generator-fallback',
+        setup(pluginBuild) {
+          pluginBuild.onResolve({ filter: /^@vigil\/generator$/ }, async (args) => {
+            if (args.pluginData === 'fallback') return undefined;
+            const found = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'fallback' });
+            return found.errors.length === 0 ? found : { path: ownEntry() };
+          });
+        },
+      },
+    ],
+  });
+  const code = result.outputFiles[0]?.text ?? '';
+  const directory = await mkdtemp(join(tmpdir(), 'vigil-spec-'));
+  const bundlePath = join(directory, 'spec.mjs');
+  try {
+    await writeFile(bundlePath, code, 'utf8');
+    return (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
