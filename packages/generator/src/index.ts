@@ -20,3 +20,9 @@ export { renderFile, writeGeneratedFiles, generatedHeader, hasGeneratedHeader, t
 export { generate, loadModel, renderModel, defaultConfigPath, type GenerateOptions, type GenerateResult } from './generate.js';
 export { findRepoRoot } from './repo-root.js';
 export { recordingRuleNames, type RecordingRuleName } from './rules/recording.js';
+export { runBacktest, selectScenarios, type BacktestOptions, type BacktestResult } from './backtest/run.js';
+export { backtestCommand, backtestUsage } from './backtest/command.js';
+export { scenarios as backtestScenarios } from './backtest/scenarios/index.js';
+export type { Scenario, ScenarioKind, Expectation, AlertMatch, RequiredAlert } from './backtest/scenario.js';
+export type { ScenarioResult, FiredAlert, Episode, RequiredResult } from './backtest/evaluate.js';
+export type { BacktestTotals, DetectionStats, SkippedScenario } from './backtest/report.js';
