@@ -143,7 +143,9 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
       if (reason === undefined) runnable.push(scenario);
       else skipped.push({ name: scenario.name, reason });
     }
-    const results = await pool(runnable, concurrency, async (scenario) => {
+    // Shortest first: an interrupted or slow run has reported the most scenarios by then.
+    const byLength = [...runnable].sort((a, b) => a.hours - b.hours);
+    const finished = await pool(byLength, concurrency, async (scenario) => {
       const world = new World(model, { fromHour: scenario.fromHour ?? 0, hours: scenario.hours, stepSeconds, seed: scenario.seed });
       const expectation = scenario.setup(world, resolveRoles(world, model) as Required<Roles>);
       let text: string | undefined = promtoolTestFile(rules, world.render(), world.steps, stepSeconds, world.start);
@@ -153,6 +155,7 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
       options.onResult?.(result);
       return result;
     });
+    const results = runnable.map((scenario) => finished[byLength.indexOf(scenario)]!);
     const summary = totals(results, skipped);
     const markdown = markdownReport({ source: model.source, results, skipped, summary, stepSeconds, set: options.only !== undefined ? 'selected' : options.set ?? 'full' });
     let reportPath: string | undefined;

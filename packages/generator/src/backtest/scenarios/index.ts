@@ -82,8 +82,8 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'bursty-pipeline-quiet-hours',
     kind: 'normal',
-    summary: '3 days of a batch pipeline: bursts separated by quiet stretches up to 80% of its zero-items window',
-    hours: 72,
+    summary: '2 days of a batch pipeline: bursts separated by quiet stretches of 80% of its zero-items window',
+    hours: 48,
     seed: 105,
     needs: ['bursty'],
     setup: (_world, roles) => {
@@ -127,8 +127,8 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'deploy-every-2h',
     kind: 'noise',
-    summary: 'continuous delivery: every service redeployed every 2 hours for a day (counter resets, new start times)',
-    hours: 24,
+    summary: 'continuous delivery: every service redeployed every 2 hours for half a day (counter resets, new start times)',
+    hours: 12,
     seed: 201,
     needs: [],
     setup: (world) => {
@@ -153,13 +153,13 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'scrape-gaps',
     kind: 'noise',
-    summary: 'a day of failed scrapes: one every ~2 hours per target and one two-minute network blip per target',
-    hours: 24,
+    summary: 'half a day of failed scrapes: one every ~2 hours per target and one two-minute network blip per target',
+    hours: 12,
     seed: 203,
     needs: [],
     setup: (world) => {
       routineNoise(world, { failedScrapesPerDay: 12 });
-      world.targets().forEach((target, i) => target.failScrapes(h(4 + 3 * i), 2 * minute));
+      world.targets().forEach((target, i) => target.failScrapes(h(2 + 2 * i), 2 * minute));
       return nothingFires();
     },
   },
@@ -167,7 +167,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'prometheus-restart',
     kind: 'noise',
     summary: 'Prometheus restarts twice (four minutes without any sample), at night and at the daily peak',
-    hours: 20,
+    hours: 16,
     seed: 204,
     needs: [],
     setup: (world) => {
@@ -243,7 +243,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'pipeline-service-stop',
     kind: 'incident',
     summary: 'the pipeline service dies at 11:00 and stays down for 3 hours',
-    hours: 16,
+    hours: 15,
     seed: 302,
     needs: ['steady'],
     setup: (_world, roles) => {
@@ -262,12 +262,12 @@ export const scenarios: readonly Scenario[] = [
     name: 'steady-pipeline-stops',
     kind: 'incident',
     summary: 'the steady pipeline (~10 items/min at 11:00) stops creating items while its process stays up',
-    hours: 20,
+    hours: 18,
     seed: 303,
     needs: ['steady'],
     setup: (_world, roles) => {
-      roles.steady.itemRate = scaledDuring(h(11), h(19), 0, roles.steady.itemRate);
-      return incident('no items', h(11), h(19),
+      roles.steady.itemRate = scaledDuring(h(11), h(18), 0, roles.steady.itemRate);
+      return incident('no items', h(11), h(18),
         [{ alert: 'PipelineNoItemsCreated', labels: ofPipeline(roles.steady), withinSeconds: 30 * minute, sustained: true }],
         [{ alert: 'PipelineItemRateLow', labels: ofPipeline(roles.steady) }, ...budgetBurns(ofPipeline(roles.steady))],
       );
@@ -292,7 +292,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'bursty-pipeline-stops',
     kind: 'incident',
     summary: 'the batch pipeline stops for good after its last batch of the first day',
-    hours: 40,
+    hours: 34,
     seed: 305,
     needs: ['bursty'],
     setup: (world, roles) => {
@@ -400,7 +400,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'crash-loop',
     kind: 'incident',
     summary: 'the pipeline service restarts every 20 minutes from 10:00 for 4 hours while items keep flowing',
-    hours: 16,
+    hours: 15,
     seed: 311,
     needs: ['steady'],
     setup: (_world, roles) => {
@@ -422,7 +422,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'outage-with-deploy',
     kind: 'incident',
     summary: 'the steady pipeline stops at 10:00; a deploy at 14:00 (trying a fix) does not help; it resumes at 22:00',
-    hours: 24,
+    hours: 23,
     seed: 312,
     needs: ['steady'],
     setup: (_world, roles) => {
@@ -470,7 +470,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'memory-leak-oom',
     kind: 'incident',
     summary: 'a leak from 06:00 grows the pipeline service to its memory limit in 5 hours; OOM-killed, it leaks again',
-    hours: 18,
+    hours: 14,
     seed: 314,
     needs: ['steady'],
     setup: (_world, roles) => {
@@ -497,7 +497,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'lost-instrumentation',
     kind: 'incident',
     summary: 'a release at 10:00 drops the metrics middleware of the pipeline service: it is up, but exposes no item, request or last-item series',
-    hours: 20,
+    hours: 18,
     seed: 315,
     needs: ['steady'],
     setup: (world, roles) => {
