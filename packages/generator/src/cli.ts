@@ -6,6 +6,7 @@
  *   vigil generate  render the monitoring files (--check: verify them)
  *   vigil test      promtool/amtool checks on the output
  *   vigil gate      deploy gate: promote or roll back from what Prometheus sees
+ *   vigil backtest  judge the alerts on simulated weeks of realistic traffic
  *
  * Exit codes (all commands): 0 ok, 1 failed (bad spec, failed check, stale output), 2 bad
  * command line, 3 a required tool (promtool, amtool) is missing.
@@ -14,6 +15,7 @@
  * (`pnpmGenerate`); `vigil generate` resolves paths from the working directory.
  */
 import { exitCode, UsageError, type CliContext, type Subcommand } from './cli/command.js';
+import { backtestSubcommand } from './cli/backtest-command.js';
 import { gateCommand } from './cli/gate-command.js';
 import { generateCommand } from './cli/generate-command.js';
 import { initCommand } from './cli/init-command.js';
@@ -23,7 +25,7 @@ import { findRepoRoot } from './repo-root.js';
 
 export { exitCode, type CliContext, type Subcommand } from './cli/command.js';
 
-export const subcommands: readonly Subcommand[] = [initCommand, generateCommand(), testCommand, gateCommand];
+export const subcommands: readonly Subcommand[] = [initCommand, generateCommand(), testCommand, gateCommand, backtestSubcommand];
 
 function processContext(program: string): CliContext {
   return {

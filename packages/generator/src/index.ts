@@ -21,3 +21,9 @@ export { generate, loadModel, renderModel, defaultConfigPath, type GenerateOptio
 export { findRepoRoot } from './repo-root.js';
 export { recordingRuleNames, type RecordingRuleName } from './rules/recording.js';
 export { localImages, localImagesOverridePath, selectImage } from './compose/local-images.js';
+export { runBacktest, selectScenarios, type BacktestOptions, type BacktestResult } from './backtest/run.js';
+export { backtestCommand, backtestUsage } from './backtest/command.js';
+export { scenarios as backtestScenarios } from './backtest/scenarios/index.js';
+export type { Scenario, ScenarioKind, Expectation, AlertMatch, RequiredAlert } from './backtest/scenario.js';
+export type { ScenarioResult, FiredAlert, Episode, RequiredResult } from './backtest/evaluate.js';
+export type { BacktestTotals, DetectionStats, SkippedScenario } from './backtest/report.js';
