@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Registry } from 'prom-client';
 import { createVigilMetrics, type VigilMetrics } from '@vigil/metrics';
+import { itemCache, type RedisCommands } from './item-cache.js';
 import { ErrorBudget, FaultInputError, healthyFaults, parseFaultUpdate, type Faults } from './faults.js';
 import { defaultItemIntervalMs, ItemPipeline } from './pipelines.js';
 
@@ -33,6 +34,8 @@ export interface AppOptions {
    * (e.g. `app.use(expressHealth(health))`); the service has no health endpoints of its own.
    */
   readonly configure?: (app: Express, vigil: VigilMetrics) => void;
+  /** Redis for the item cache; without it the cache lives in memory. Either way behind a breaker. */
+  readonly redis?: RedisCommands;
 }
 
 export interface ExampleApp {
@@ -80,9 +83,18 @@ export function createApp(options: AppOptions = {}): ExampleApp {
     pipelines.set(name, new ItemPipeline(name, vigil, () => faults, options.itemIntervalMs ?? defaultItemIntervalMs));
   }
 
+  const cache = itemCache(vigil, options.redis);
   class ItemRepository {
     @vigil.timedOperation()
     async find(id: string): Promise<Record<string, unknown> | undefined> {
+      const cached = await cache.get(id);
+      if (cached !== undefined) return cached;
+      const found = this.lookUp(id);
+      if (found !== undefined) await cache.set(id, found);
+      return found;
+    }
+
+    private lookUp(id: string): Record<string, unknown> | undefined {
       for (const pipeline of pipelines.values()) {
         const found = pipeline.recent.find((item) => item['id'] === id);
         if (found !== undefined) return found;
@@ -161,6 +173,7 @@ export function createApp(options: AppOptions = {}): ExampleApp {
       return `http://${host}:${address.port}`;
     },
     async close() {
+      cache.close();
       for (const pipeline of pipelines.values()) pipeline.stop();
       vigil.close();
       if (!server.listening) return;

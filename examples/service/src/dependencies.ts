@@ -15,6 +15,8 @@ export interface Dependency {
   readonly check: HealthCheck;
   /** The same probe as a start-up step: start-up fails fast when it does not pass. */
   readonly startupStep: StartupStep;
+  /** Set on the Redis dependency: the client the item cache uses. */
+  readonly redis?: Redis;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ function redis(redisUrl: string): Dependency {
   client.on('error', errorReporter('redis'));
   return {
     name: 'redis',
+    redis: client,
     check: redisCheck(client, { timeoutMs: checkTimeoutMs }),
     startupStep: redisCheck(client, { timeoutMs: startupStepTimeoutMs }),
     async close() {

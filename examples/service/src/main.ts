@@ -28,6 +28,11 @@ interface Wiring {
   readonly dependencies: readonly Dependency[];
 }
 
+function redisOf(dependencies: readonly Dependency[]): { redis?: NonNullable<Dependency['redis']> } {
+  const redis = dependencies.find((dependency) => dependency.redis !== undefined)?.redis;
+  return redis === undefined ? {} : { redis };
+}
+
 function wire(config: ServiceConfig, registry: Registry): Wiring {
   const dependencies = openDependencies(config);
   const health = createHealth({
@@ -47,6 +52,7 @@ function wire(config: ServiceConfig, registry: Registry): Wiring {
     countUnhandledErrors: true,
     ...(config.cgroupRoot === undefined ? {} : { cgroupRoot: config.cgroupRoot }),
     configure: (express) => express.use(expressHealth(health)),
+    ...redisOf(dependencies),
   });
   for (const pipeline of app.pipelines.values()) {
     health.addCheck(

@@ -90,6 +90,24 @@ export const catalog = {
     help: 'Label values longer than the byte limit, folded into a bounded prefix plus hash before use.',
     labelNames: ['metric'],
   },
+  circuitBreakerState: {
+    name: 'circuit_breaker_state',
+    type: 'gauge',
+    help: 'State of a circuit breaker: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['breaker'],
+  },
+  circuitBreakerTransitions: {
+    name: 'circuit_breaker_transitions_total',
+    type: 'counter',
+    help: 'Circuit breaker state changes, by the state entered (open, half_open, closed).',
+    labelNames: ['breaker', 'to'],
+  },
+  circuitBreakerCalls: {
+    name: 'circuit_breaker_calls_total',
+    type: 'counter',
+    help: 'Calls through a circuit breaker by outcome: success, failure, timeout, rejected (open), fallback (served by the fallback).',
+    labelNames: ['breaker', 'outcome'],
+  },
   containerMemoryLimit: {
     name: 'container_memory_limit_bytes',
     type: 'gauge',

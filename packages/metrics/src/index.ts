@@ -32,3 +32,4 @@ export {
 export { overflowLabelValue } from './families.js';
 export { MetricsNameError } from './names.js';
 export { readCgroupLimits, type CgroupLimits } from './cgroup.js';
+export { breakerStateValue, type BreakerLike, type BreakerOutcome } from './breaker.js';

@@ -2,6 +2,7 @@
  * The entry point: one VigilMetrics per registry holds every catalog metric this package feeds.
  */
 import { collectDefaultMetrics, register as globalRegistry, type Metric, type Registry } from 'prom-client';
+import { instrumentBreaker, type BreakerLike } from './breaker.js';
 import { catalog, type MetricDefinition } from './catalog.js';
 import { readCgroupLimits, type CgroupLimits } from './cgroup.js';
 import { metricsRequestHandler, negotiateFormat, rendererFor, scrapeRegistry, type Scrape } from './exposition.js';
@@ -82,6 +83,12 @@ export interface VigilMetrics {
    * When `signal` aborts (the client went away), the promise rejects with ScrapeAbortedError.
    */
   scrape(accept?: string, signal?: AbortSignal): Promise<Scrape>;
+  /**
+   * Circuit-breaker metrics for an opossum breaker (or anything with its events): state,
+   * transitions and calls by outcome, labelled `breaker` (default: the breaker's `name`).
+   * Returns the function that stops listening.
+   */
+  instrumentBreaker(breaker: BreakerLike, name?: string): () => void;
   setDefaultLabels(labels: Readonly<Record<string, string>>): void;
   setMaxLabelSets(limit: number): void;
   /** Unhooks the process error counters. Metrics stay registered. */
@@ -164,6 +171,11 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     fieldMissing: new CounterFamily(catalog.itemFieldMissing, guard),
     lastCreated: new GaugeFamily(catalog.pipelineLastItemCreated, guard, 1000),
   };
+  const breakers = {
+    state: new GaugeFamily(catalog.circuitBreakerState, guard),
+    transitions: new CounterFamily(catalog.circuitBreakerTransitions, guard),
+    calls: new CounterFamily(catalog.circuitBreakerCalls, guard),
+  };
   const unhandled = new CounterFamily(catalog.unhandledErrors, null);
   const errorSeries = {
     unhandledRejection: unhandled.seriesFor(['unhandledRejection']),
@@ -182,7 +194,7 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     return cgroupRead;
   };
 
-  for (const family of [operationDuration, httpDuration, items.created, items.validationErrors, items.fieldMissing, items.lastCreated, unhandled, overflow, truncated]) {
+  for (const family of [operationDuration, httpDuration, items.created, items.validationErrors, items.fieldMissing, items.lastCreated, breakers.state, breakers.transitions, breakers.calls, unhandled, overflow, truncated]) {
     register(registry, family);
   }
   register(registry, new CgroupLimitGauge(catalog.containerMemoryLimit, readLimits, (limits) => limits.memoryBytes));
@@ -214,6 +226,7 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     fastifyPlugin: fastifyPlugin(http),
     metricsHandler: metricsRequestHandler(registry),
     scrape: (accept, signal) => scrapeRegistry(registry, negotiateFormat(accept), signal),
+    instrumentBreaker: (breaker, name) => instrumentBreaker(breakers, breaker, name ?? String(breaker.name)),
     setDefaultLabels(labels) {
       validateDefaultLabels(labels);
       registry.setDefaultLabels({ ...labels });
