@@ -9,6 +9,16 @@ import type { GeneratedFile, Generator, Model } from './model/types.js';
 import { loadSpec } from './spec/load.js';
 import { findRepoRoot } from './repo-root.js';
 import { writeGeneratedFiles, type WriteResult } from './writer.js';
+import { formatRuleLintProblem, lintRuleGroups } from './lint/rule-groups/index.js';
+import { SpecError } from './spec/errors.js';
+
+/** Refuses rule groups that would fail the rule lint (alerts that cannot fire, windows that miss data). */
+export function assertRulesPassLint(model: Model, files: readonly GeneratedFile[]): void {
+  const problems = lintRuleGroups(model, files);
+  if (problems.length > 0) {
+    throw new SpecError(problems.map((problem) => ({ file: model.source, path: '', message: `rendered rules fail the rule lint: ${formatRuleLintProblem(problem)}` })));
+  }
+}
 
 export const defaultConfigPath = 'monitoring/vigil.config.ts';
 
@@ -56,7 +66,9 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const baseDir = options.baseDir ?? findRepoRoot();
   const model = await loadModel(options.configPath ?? defaultConfigPath, { ...options, baseDir });
   const outDir = resolve(baseDir, options.outDir ?? '.');
-  const result = await writeGeneratedFiles(renderModel(model), {
+  const files = renderModel(model);
+  assertRulesPassLint(model, files);
+  const result = await writeGeneratedFiles(files, {
     outDir,
     source: model.source,
     ...(options.check === undefined ? {} : { check: options.check }),

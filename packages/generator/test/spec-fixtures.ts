@@ -1,4 +1,5 @@
-import type { MonitoringSpec } from '../src/index.js';
+import { expect } from 'vitest';
+import { buildModel, SpecError, type MonitoringSpec } from '../src/index.js';
 
 /** A small valid spec; tests copy it and break one thing. */
 export function minimalSpec(): MonitoringSpec {
@@ -29,4 +30,15 @@ export function specWith(mutate: (spec: Record<string, any>) => void): unknown {
   const spec = structuredClone(minimalSpec()) as Record<string, any>;
   mutate(spec);
   return spec;
+}
+
+/** The lines a SpecError prints for a spec (the CLI prints exactly these); fails when the spec is accepted. */
+export function problemsOf(spec: unknown, file = 'monitoring/vigil.config.ts'): string[] {
+  try {
+    buildModel(spec, file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SpecError);
+    return (error as SpecError).message.split('\n');
+  }
+  throw new Error(`expected the spec to be rejected: ${JSON.stringify(spec).slice(0, 200)}`);
 }

@@ -37,6 +37,20 @@ export function buildModel(spec: unknown, source: string, options: BuildModelOpt
   if (!parsed.success) throw new SpecError(problemsFromIssues(source, parsed.error.issues));
   let resolved: ParsedSpec = parsed.data;
 
+  // Every profile is checked against the spec, selected or not, so a typo in one is found the
+  // day it is written rather than the day that profile is first used.
+  const baseProblems = new Set(crossReferenceProblems(resolved, source).map((problem) => `${problem.path}: ${problem.message}`));
+  const profileProblems = Object.entries(resolved.profiles ?? {}).flatMap(([name, profile]) => {
+    const problems = overrideProblems(resolved, profile, source, `profiles.${name}`);
+    if (problems.length > 0) return problems;
+    const withProfile = crossReferenceProblems(applyOverrides(resolved, profile), source);
+    return withProfile.filter((problem) => !baseProblems.has(`${problem.path}: ${problem.message}`)).map((problem) => ({
+      ...problem,
+      message: `${problem.message} (with profile "${name}")`,
+    }));
+  });
+  if (profileProblems.length > 0) throw new SpecError(profileProblems);
+
   const layers: { readonly overrides: z.output<typeof overridesSchema>; readonly path: string }[] = [];
   if (options.profile !== undefined) {
     const profile = resolved.profiles?.[options.profile];

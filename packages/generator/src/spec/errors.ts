@@ -14,14 +14,31 @@ export class SpecError extends Error {
   readonly problems: readonly SpecProblem[];
 
   constructor(problems: readonly SpecProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    // A broken spec can have thousands of problems; the first 50 are enough to start fixing it.
+    const shown = problems.slice(0, 50).map(formatProblem);
+    if (problems.length > 50) shown.push(`${printable(problems[0]!.file)}: and ${problems.length - 50} more problems`);
+    super(shown.join('\n'));
     this.name = 'SpecError';
     this.problems = problems;
   }
 }
 
+/** A problem line is at most this long: enough for any real message, short enough for a terminal. */
+export const maxProblemLength = 400;
+
+/**
+ * Makes text safe for one terminal line: control characters (and other invisible or
+ * line-breaking code points) escaped as \\uXXXX, and cut to `limit` characters.
+ */
+export function printable(text: string, limit: number = maxProblemLength): string {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g, (character) =>
+    character === '\ufffd' ? '?' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.length <= limit ? escaped : `${escaped.slice(0, limit - 1)}…`;
+}
+
 export function formatProblem(problem: SpecProblem): string {
-  return problem.path === '' ? `${problem.file}: ${problem.message}` : `${problem.file}: ${problem.path}: ${problem.message}`;
+  return printable(problem.path === '' ? `${problem.file}: ${problem.message}` : `${problem.file}: ${problem.path}: ${problem.message}`);
 }
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -44,6 +61,7 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string' && value.length > 40) return `a string of ${value.length} characters`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

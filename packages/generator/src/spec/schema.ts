@@ -4,7 +4,9 @@
  * because some depend on other entries (a pipeline's team is its service's team).
  */
 import { z } from 'zod';
-import { isDuration } from './duration.js';
+import { isIP } from 'node:net';
+import { parseDuration } from './duration.js';
+import { isAllowedSecretFile, isPort, plainUrlProblem, runbookTemplateProblem } from './values.js';
 
 /** Type-level error: says "required" when the field is missing, else what was expected. */
 function typeError(message: string) {
@@ -12,10 +14,40 @@ function typeError(message: string) {
 }
 
 const durationMessage = 'expected a duration like "6h"';
-export const durationSchema = z.string(typeError(durationMessage)).refine(isDuration, { error: durationMessage });
+/**
+ * The longest duration any field accepts. Longer look-backs and `for`s are beyond Prometheus'
+ * default 15d retention anyway, and they make the generated promtool tests grow without bound.
+ */
+export const maxDuration = '30d';
+const maxDurationMs = parseDuration(maxDuration)!;
+export const durationSchema = z.string(typeError(durationMessage)).superRefine((text, context) => {
+  const ms = text.length <= 32 ? parseDuration(text) : undefined;
+  if (ms === undefined) context.addIssue({ code: 'custom', message: durationMessage, input: text });
+  else if (ms > maxDurationMs) context.addIssue({ code: 'custom', message: `expected a duration of at most ${maxDuration}`, input: text });
+});
 
-const nameMessage = 'expected a name of lower-case letters, digits, "-" or "_", starting with a letter';
-const namePattern = /^[a-z][a-z0-9_-]*$/;
+/**
+ * Scrape and evaluation intervals. Below 1s Prometheus' own overhead dominates and every
+ * window and test grows by orders of magnitude; above 5m (Prometheus' lookback delta) series
+ * go stale between two samples, so instant queries see gaps and alerts flap.
+ */
+export const intervalBounds = { min: '1s', max: '5m' } as const;
+const intervalMessage = `expected an interval from ${intervalBounds.min} to ${intervalBounds.max}`;
+const intervalSchema = z.string(typeError(intervalMessage)).refine(
+  (text) => {
+    const ms = text.length <= 32 ? parseDuration(text) : undefined;
+    return ms !== undefined && ms >= parseDuration(intervalBounds.min)! && ms <= parseDuration(intervalBounds.max)!;
+  },
+  { error: intervalMessage },
+);
+
+/**
+ * Names become Prometheus job and label values, file names and Alertmanager receiver names;
+ * 63 characters (a DNS label) keeps every one of them readable and valid.
+ */
+export const maxNameLength = 63;
+const nameMessage = `expected a name of lower-case letters, digits, "-" or "_", starting with a letter, at most ${maxNameLength} characters`;
+const namePattern = new RegExp(`^[a-z][a-z0-9_-]{0,${maxNameLength - 1}}$`);
 export const nameSchema = z.string(typeError(nameMessage)).regex(namePattern, { error: nameMessage });
 
 const ratioMessage = 'expected a ratio greater than 0 and at most 1';
@@ -27,36 +59,49 @@ const positiveSchema = z.number(typeError(positiveMessage)).gt(0, { error: posit
 const countMessage = 'expected a whole number greater than 0';
 const countSchema = z.number(typeError(countMessage)).int({ error: countMessage }).gt(0, { error: countMessage });
 
-const targetMessage = 'expected a scrape target like "api:9464"';
-const targetSchema = z
-  .string(typeError(targetMessage))
-  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/, { error: targetMessage });
+/** A DNS name is at most 253 characters. */
+const hostPattern = '(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}\\])';
+const hostPortPattern = new RegExp(`^${hostPattern}:(\\d{1,5})$`);
+/** host:port with a port from 1 to 65535. */
+function hostPortSchema(message: string) {
+  return z.string(typeError(message)).refine((text) => {
+    const port = hostPortPattern.exec(text)?.[1];
+    return port !== undefined && isPort(Number(port));
+  }, { error: message });
+}
+
+const targetMessage = 'expected a scrape target like "api:9464" (port 1-65535)';
+const targetSchema = hostPortSchema(targetMessage);
 const targetsSchema = z.array(targetSchema, typeError('expected a list of scrape targets like ["api:9464"]')).min(1, {
   error: 'expected at least one scrape target',
 });
 
 const fieldMessage = 'expected a field name of letters, digits, "_", "." or "-"';
-const fieldNameSchema = z.string(typeError(fieldMessage)).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { error: fieldMessage });
+const fieldNameSchema = z.string(typeError(fieldMessage)).regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, { error: `${fieldMessage}, at most 128 characters` });
 
 const metricsPathMessage = 'expected a URL path starting with "/"';
-const metricsPathSchema = z.string(typeError(metricsPathMessage)).regex(/^\/\S*$/, { error: metricsPathMessage });
+const metricsPathSchema = z.string(typeError(metricsPathMessage)).regex(/^\/[A-Za-z0-9._~\/-]{0,254}$/, { error: metricsPathMessage });
 
-const fileMessage = 'expected an absolute file path (secrets are read from files)';
-const secretFileSchema = z.string(typeError(fileMessage)).regex(/^\/\S+$/, { error: fileMessage });
+const fileMessage = 'expected an absolute file path (secrets are read from files), normalised, without "..", outside /proc, /sys and /dev';
+const secretFileSchema = z.string(typeError(fileMessage)).refine(isAllowedSecretFile, { error: fileMessage });
 
 const urlMessage = 'expected an http(s) URL';
-const urlSchema = z.string(typeError(urlMessage)).regex(/^https?:\/\/[^\s/]+\S*$/, { error: urlMessage });
+/** An http(s) URL that carries no secret (the rendered file is committed). */
+const urlSchema = z.string(typeError(urlMessage)).superRefine((url, context) => {
+  const problem = plainUrlProblem(url);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: url });
+});
 
-const runbookUrlMessage = 'expected an http(s) URL template containing "{alert}" exactly once, e.g. "https://example.com/runbooks/{alert}.md"';
 /** `{alert}` is replaced by the alert name (model/runbook.ts); exactly once so links can be parsed back. */
-const runbookUrlSchema = z
-  .string(typeError(runbookUrlMessage))
-  .refine((template) => /^https?:\/\/[^\s/]+\S*$/.test(template) && template.split('{alert}').length === 2, { error: runbookUrlMessage });
+const runbookUrlSchema = z.string(typeError('expected an http(s) URL template containing "{alert}" exactly once, e.g. "https://example.com/runbooks/{alert}.md"')).superRefine((template, context) => {
+  const problem = runbookTemplateProblem(template);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem, input: template });
+});
 
 const labelsMessage = 'expected a map of label name to string value';
 const labelMapSchema = z.record(
-  z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'expected a Prometheus label name' }),
-  z.string(typeError(labelsMessage)),
+  z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/, { error: 'expected a Prometheus label name' }),
+  z.string(typeError(labelsMessage)).regex(/^[^\u0000-\u001f\u007f{}]{0,256}$/, { error: 'expected a label value of at most 256 printable characters without "{" or "}"' }),
   typeError(labelsMessage),
 );
 
@@ -82,7 +127,7 @@ export const serviceSchema = z.strictObject({
   kind: z.enum(['api', 'pipeline', 'worker'], typeError(serviceKindMessage)).optional(),
   team: nameSchema.optional(),
   metricsPath: metricsPathSchema.optional(),
-  scrapeInterval: durationSchema.optional(),
+  scrapeInterval: intervalSchema.optional(),
   alerts: serviceAlertsSchema.optional(),
 });
 
@@ -118,9 +163,10 @@ const exporterDependencySchema = z.strictObject({
   /** Exporter scrape targets. */
   targets: targetsSchema,
   /** Address the exporter connects to (postgres/redis); credentials only ever come from files. */
-  address: z.string(typeError('expected host:port')).regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'expected host:port' }).optional(),
+  address: hostPortSchema('expected host:port (port 1-65535)').optional(),
 });
 
+const checkNameMessage = 'expected a check name of letters, digits, "_", ".", ":" or "-", at most 63 characters';
 const healthCheckDependencySchema = z.strictObject({
   name: nameSchema,
   kind: z.literal('healthCheck'),
@@ -129,8 +175,11 @@ const healthCheckDependencySchema = z.strictObject({
   services: z.array(nameSchema, typeError('expected a list of service names')).min(1, {
     error: 'expected at least one service',
   }),
-  /** Value of the `check` label; defaults to the dependency name. */
-  check: z.string(typeError('expected a check name')).min(1, { error: 'expected a check name' }).optional(),
+  /** Value of the `check` label; defaults to the dependency name. Plain characters only: it is put inside selectors and tests. */
+  check: z
+    .string(typeError(checkNameMessage))
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, { error: checkNameMessage })
+    .optional(),
   /** Critical checks fire DependencyDown (P1). Default true. */
   critical: z.boolean(typeError('expected true or false')).optional(),
 });
@@ -140,6 +189,8 @@ export const dependencySchema = z.discriminatedUnion('kind', [exporterDependency
   error: dependencyKindMessage,
 });
 
+const emailSchema = z.string(typeError('expected an e-mail address')).regex(/^[^\s@{}]{1,64}@[^\s@{}]{1,253}$/, { error: 'expected an e-mail address' });
+
 export const receiverSchema = z.discriminatedUnion(
   'type',
   [
@@ -147,7 +198,7 @@ export const receiverSchema = z.discriminatedUnion(
       name: nameSchema,
       type: z.literal('slack'),
       apiUrlFile: secretFileSchema,
-      channel: z.string(typeError('expected a channel like "#alerts"')).regex(/^[#@]?\S+$/, {
+      channel: z.string(typeError('expected a channel like "#alerts"')).regex(/^[#@]?[^\s#@{}]{1,80}$/, {
         error: 'expected a channel like "#alerts"',
       }),
     }),
@@ -155,10 +206,10 @@ export const receiverSchema = z.discriminatedUnion(
     z.strictObject({
       name: nameSchema,
       type: z.literal('email'),
-      to: z.string(typeError('expected an e-mail address')).regex(/^[^\s@]+@[^\s@]+$/, { error: 'expected an e-mail address' }),
-      from: z.string(typeError('expected an e-mail address')).regex(/^[^\s@]+@[^\s@]+$/, { error: 'expected an e-mail address' }),
-      smarthost: z.string(typeError('expected host:port')).regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'expected host:port' }),
-      authUsername: z.string().min(1).optional(),
+      to: emailSchema,
+      from: emailSchema,
+      smarthost: hostPortSchema('expected host:port (port 1-65535)'),
+      authUsername: z.string().regex(/^[^\s:]{1,254}$/, { error: 'expected a user name without spaces or ":"' }).optional(),
       authPasswordFile: secretFileSchema.optional(),
     }),
     z.strictObject({ name: nameSchema, type: z.literal('webhook'), url: urlSchema }),
@@ -191,8 +242,8 @@ const timingSchema = z.strictObject({
 });
 
 export const prometheusSettingsSchema = z.strictObject({
-  scrapeInterval: durationSchema.optional(),
-  evaluationInterval: durationSchema.optional(),
+  scrapeInterval: intervalSchema.optional(),
+  evaluationInterval: intervalSchema.optional(),
   alertmanagers: z.array(targetSchema, typeError('expected a list of host:port')).optional(),
   externalLabels: labelMapSchema.optional(),
 });
@@ -207,12 +258,20 @@ export const grafanaSettingsSchema = z.strictObject({
   datasourceUid: z.string(typeError('expected a uid')).regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'expected a uid' }).optional(),
 });
 
-const imageSchema = z
-  .string(typeError('expected a pinned image like "prom/prometheus:v2.42.0"'))
-  .regex(/^\S+:[A-Za-z0-9_.-]+$|^\S+@sha256:[0-9a-f]{64}$/, { error: 'expected a pinned image like "prom/prometheus:v2.42.0"' });
+const imageMessage = 'expected an image pinned to a version tag or digest like "prom/prometheus:v2.42.0" (not "latest", not untagged)';
+/** Moving tags change what runs without a change in the repository. */
+const movingTags = new Set(['latest', 'main', 'master', 'edge', 'nightly', 'stable']);
+const imageSchema = z.string(typeError(imageMessage)).refine(
+  (image) => {
+    if (/^[a-z0-9][a-z0-9._\/:-]{0,254}@sha256:[0-9a-f]{64}$/.test(image)) return true;
+    const match = /^[a-z0-9][a-z0-9._\/:-]{0,254}:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(image);
+    return match !== null && !match[1]!.includes('/') && !movingTags.has(match[1]!.toLowerCase());
+  },
+  { error: imageMessage },
+);
 
 export const stackSettingsSchema = z.strictObject({
-  bindAddress: z.string(typeError('expected an IP address')).regex(/^[0-9a-fA-F:.]+$/, { error: 'expected an IP address' }).optional(),
+  bindAddress: z.string(typeError('expected an IP address')).refine((text) => isIP(text) !== 0, { error: 'expected an IP address like "127.0.0.1"' }).optional(),
   ports: z
     .strictObject({ prometheus: portSchema.optional(), alertmanager: portSchema.optional(), grafana: portSchema.optional() })
     .optional(),

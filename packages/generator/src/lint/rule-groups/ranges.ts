@@ -1,0 +1,55 @@
+import type { SyntaxNode } from '@lezer/common';
+import { parser } from '@prometheus-io/lezer-promql';
+import { parseDuration } from '../../spec/duration.js';
+
+/** A range in an expression: `[5m]` of a matrix selector or subquery, with the function it feeds. */
+export interface ExpressionRange {
+  /** The innermost function call the range is an argument of ("rate", "max_over_time", ...), or "" at top level. */
+  readonly func: string;
+  readonly seconds: number;
+  readonly text: string;
+}
+
+export interface ExpressionFacts {
+  readonly ranges: readonly ExpressionRange[];
+  /** Names of every function called. */
+  readonly functions: ReadonlySet<string>;
+  /** Values of every `job="..."` matcher. */
+  readonly jobs: readonly string[];
+}
+
+function enclosingFunction(node: SyntaxNode, text: string): string {
+  for (let parent = node.parent; parent; parent = parent.parent) {
+    if (parent.name === 'FunctionCall') {
+      const identifier = parent.getChild('FunctionIdentifier');
+      return identifier ? text.slice(identifier.from, identifier.to) : '';
+    }
+  }
+  return '';
+}
+
+/** What the rule checks need from an expression, from one parse. */
+export function expressionFacts(expr: string): ExpressionFacts {
+  const ranges: ExpressionRange[] = [];
+  const functions = new Set<string>();
+  const jobs: string[] = [];
+  parser.parse(expr).iterate({
+    enter(ref) {
+      if (ref.name === 'FunctionIdentifier') functions.add(expr.slice(ref.from, ref.to));
+      if (ref.name === 'MatrixSelector' || ref.name === 'SubqueryExpr') {
+        const duration = ref.node.getChild('DurationExpr') ?? ref.node.getChild('NumberDurationLiteralInDurationContext');
+        if (duration) {
+          const literal = expr.slice(duration.from, duration.to);
+          const ms = parseDuration(literal);
+          if (ms !== undefined) ranges.push({ func: enclosingFunction(ref.node, expr), seconds: ms / 1000, text: literal });
+        }
+      }
+      if (ref.name === 'UnquotedLabelMatcher' || ref.name === 'LabelMatcher') {
+        const matcher = expr.slice(ref.from, ref.to);
+        const job = /^job\s*=\s*"([^"]*)"$/.exec(matcher);
+        if (job) jobs.push(job[1]!);
+      }
+    },
+  });
+  return { ranges, functions, jobs };
+}
