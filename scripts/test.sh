@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: dependencies, the real monitoring binaries, then
-# generated-output freshness, type checks and every test (unit, promtool, amtool, end to end).
+# generated-output freshness, type checks and every test (unit, promtool, amtool, end to end
+# with the local binaries), then the container part (scripts/docker/container-tests.sh: the e2e
+# suite again with testcontainers, and the compose stack). VIGIL_CONTAINER_TESTS=0 leaves the
+# container part out, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,15 +13,7 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 [ -x "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null | head -1)" ] || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test: installing ${need[*]}" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else
-    echo "test: missing ${need[*]}; install them (Debian/Ubuntu: sudo apt-get install -y ${need[*]})" >&2
-    exit 1
-  fi
-fi
+bash scripts/install-missing.sh test ${need[@]+"${need[@]}"}
 
 bash scripts/bootstrap.sh
 pnpm -s generate --check
@@ -30,4 +25,10 @@ node -e '
 const r = require("./.vigil-tmp/vitest.json");
 console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 ' || true
+
+if [ "${VIGIL_CONTAINER_TESTS:-1}" = 0 ]; then
+  echo "test: container part NOT run (VIGIL_CONTAINER_TESTS=0): testcontainers e2e and the compose stack are unchecked" >&2
+else
+  bash scripts/docker/container-tests.sh || status=$?
+fi
 exit $status

@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { durationSeconds, findRepoRoot, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
+import { durationSeconds, findRepoRoot, loadModel, selectImage, type Model, type SpecOverrides } from '@vigil/generator';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
 import {
   isFiring,
@@ -30,7 +30,8 @@ import { renderStack, type RenderedStack } from './e2e/render.js';
 const specPath = 'monitoring/vigil.config.ts';
 const notificationTimeoutMs = 90_000;
 const repoRoot = findRepoRoot();
-const timingsFile = join(repoRoot, '.vigil-tmp/e2e-timings.json');
+/** One file per launcher, so scripts/docker/e2e-timings.mjs can print both runs side by side. */
+const timingsFile = (launcher: string): string => join(repoRoot, `.vigil-tmp/e2e-timings.${launcher}.json`);
 
 const services: Record<string, ExampleService> = {};
 let receiver: WebhookReceiver;
@@ -120,14 +121,14 @@ beforeAll(async () => {
   // Alertmanager first (its config does not depend on Prometheus), then Prometheus pointed at it.
   const forAlertmanager = await renderStack(await buildE2eModel([]));
   renders.push(forAlertmanager);
-  alertmanager = await startAlertmanager({ config: forAlertmanager.alertmanagerConfig, image: specModel.stack.images.alertmanager });
+  alertmanager = await startAlertmanager({ config: forAlertmanager.alertmanagerConfig, image: selectImage(specModel, 'alertmanager') });
   model = await buildE2eModel([alertmanager.address]);
   const rendered = await renderStack(model);
   renders.push(rendered);
   prometheus = await startPrometheus({
     config: rendered.prometheusConfig,
     rulesFiles: rendered.ruleFiles,
-    image: model.stack.images.prometheus,
+    image: selectImage(model, 'prometheus'),
   });
   load = startLoad(Object.values(services).map((service) => service.url), { everyMs: 100, maxInFlight: 90 });
 }, 120_000);
@@ -142,10 +143,11 @@ afterAll(async () => {
   for (const rendered of renders) rmSync(rendered.dir, { recursive: true, force: true });
   cgroupRoot?.remove();
   if (timings.length > 0) {
-    console.log('fault -> notification (ms)');
+    const launcher = prometheus?.launcher ?? 'unknown';
+    console.log(`fault -> notification (ms), ${launcher} launcher`);
     console.table(timings);
     mkdirSync(join(repoRoot, '.vigil-tmp'), { recursive: true });
-    writeFileSync(timingsFile, `${JSON.stringify({ recordedAt: new Date().toISOString(), timings }, null, 2)}\n`);
+    writeFileSync(timingsFile(launcher), `${JSON.stringify({ recordedAt: new Date().toISOString(), launcher, timings }, null, 2)}\n`);
   }
 });
 
