@@ -12,12 +12,12 @@ import type { MonitoringSpec } from '../spec/schema.js';
 import { exitCode, parseCommandLine, UsageError, type CliContext, type Subcommand } from './command.js';
 
 /** The starting spec: one team, one HTTP service on this machine, a webhook receiver. */
-export function starterSpec(serviceName: string): MonitoringSpec {
+export function starterSpec(serviceName: string, target = '127.0.0.1:3000'): MonitoringSpec {
   return {
     runbookUrl: 'https://example.com/runbooks/{alert}.md',
     teams: [{ name: 'my-team', pageReceivers: ['team-webhook'], ticketReceivers: ['team-webhook'] }],
     receivers: [{ name: 'team-webhook', type: 'webhook', url: 'http://127.0.0.1:5001/alerts' }],
-    services: [{ name: serviceName, targets: ['127.0.0.1:3000'], metricsPath: '/metrics' }],
+    services: [{ name: serviceName, targets: [target], metricsPath: '/metrics' }],
     prometheus: { alertmanagers: ['127.0.0.1:9093'] },
   };
 }
@@ -82,7 +82,7 @@ stack (\`docker compose -f docker-compose.monitoring.yml up\`) alike.
 
 const help = (program: string): string =>
   [
-    `usage: ${program} init [--format yaml|ts] [--dir DIR] [--service NAME] [--force]`,
+    `usage: ${program} init [--format yaml|ts] [--dir DIR] [--service NAME] [--target HOST:PORT] [--force]`,
     '',
     'Scaffolds a monitoring directory: a spec (vigil.yaml, or vigil.config.ts with --format ts) for',
     'one service and a README with the commands to generate, test and run it.',
@@ -90,6 +90,7 @@ const help = (program: string): string =>
     '  --format yaml|ts  spec format; default yaml (ts needs @vigil/generator installed next to it for types)',
     '  --dir DIR         where to write; default the working directory',
     '  --service NAME    the service to monitor; default my-service',
+    '  --target H:P      where Prometheus scrapes its /metrics; default 127.0.0.1:3000',
     '  --force           overwrite existing files',
     '',
     'Exit codes: 0 written, 1 a file exists (nothing written), 2 bad command line.',
@@ -104,6 +105,7 @@ export const initCommand: Subcommand = {
       format: { type: 'string', default: 'yaml' },
       dir: { type: 'string' },
       service: { type: 'string', default: 'my-service' },
+      target: { type: 'string', default: '127.0.0.1:3000' },
       force: { type: 'boolean', default: false },
     });
     if (values.help) {
@@ -114,7 +116,7 @@ export const initCommand: Subcommand = {
     if (!/^[a-z][a-z0-9_-]*$/.test(values.service)) throw new UsageError(`--service: expected a name of lower-case letters, digits, "-" or "_", got "${values.service}"`);
     const directory = resolve(context.cwd, values.dir ?? '.');
     const specFile = values.format === 'ts' ? 'vigil.config.ts' : 'vigil.yaml';
-    const spec = starterSpec(values.service);
+    const spec = starterSpec(values.service, values.target);
     const files = [
       { name: specFile, text: values.format === 'ts' ? typeScriptSpec(spec) : yamlSpec(spec, schemaReference(directory)) },
       { name: 'README.md', text: readme(specFile, context.program) },

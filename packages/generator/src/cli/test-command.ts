@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { alertmanagerConfigPath, routingTablePath } from '../alertmanager/index.js';
 import { prometheusConfigPath } from '../prometheus/config.js';
@@ -33,7 +33,7 @@ interface ToolRun {
 
 function runTool(tool: string, args: readonly string[], cwd: string): Promise<ToolRun> {
   return new Promise((resolvePromise) => {
-    execFile(tool, [...args], { cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(tool, [...args], { cwd, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolvePromise({ ok: error === null, output: `${stdout}${stderr}`.trim() });
     });
   });
@@ -53,6 +53,13 @@ interface RoutingRow {
   readonly receivers: readonly string[];
 }
 
+/** The working directory when it holds generated output, else the found spec's directory. */
+function defaultOutputDir(cwd: string): string {
+  if (existsSync(join(cwd, prometheusConfigPath))) return cwd;
+  const spec = findSpec(cwd);
+  return spec === undefined ? cwd : dirname(spec);
+}
+
 const help = (program: string): string =>
   [
     `usage: ${program} test [--dir DIR]`,
@@ -61,8 +68,8 @@ const help = (program: string): string =>
     'rules, promtool test rules on alerts/tests/*.yml, amtool check-config, and every row of',
     'monitoring/alertmanager/routing-tests.yml with amtool config routes test.',
     '',
-    "  --dir DIR   the generated output; default: the directory of the spec found in the working",
-    '              directory (vigil.config.ts, vigil.yaml, ... or monitoring/…), else the working directory',
+    '  --dir DIR   the generated output; default: the working directory when it holds',
+    `              ${prometheusConfigPath}, else the directory of the spec found there`,
     '',
     'Exit codes: 0 all checks pass, 1 a check failed or output is missing, 2 bad command line,',
     '3 promtool or amtool is not installed (the message says how to install it).',
@@ -78,8 +85,7 @@ export const testCommand: Subcommand = {
       context.stdout(`${help(context.program)}\n`);
       return exitCode.ok;
     }
-    const spec = findSpec(context.cwd);
-    const dir = values.dir === undefined ? (spec === undefined ? context.cwd : dirname(spec)) : resolve(context.cwd, values.dir);
+    const dir = values.dir === undefined ? defaultOutputDir(context.cwd) : resolve(context.cwd, values.dir);
     const missing = ['promtool', 'amtool'].filter((tool) => !onPath(tool, process.env.PATH));
     if (missing.length > 0) {
       for (const tool of missing) context.stderr(`vigil: ${tool} not found on PATH. ${toolInstallHints[tool]}\n`);
@@ -99,7 +105,7 @@ export const testCommand: Subcommand = {
     const ruleFiles = await yamlFiles(join(dir, 'alerts'));
     if (ruleFiles.length > 0) checks.push({ name: 'promtool check rules', tool: 'promtool', args: ['check', 'rules', ...ruleFiles] });
     const ruleTests = await yamlFiles(join(dir, 'alerts', 'tests'));
-    if (ruleTests.length > 0) checks.push({ name: `promtool test rules (${ruleTests.length} files)`, tool: 'promtool', args: ['test', 'rules', ...ruleTests] });
+    for (const testFile of ruleTests) checks.push({ name: `promtool test rules ${relative(dir, testFile)}`, tool: 'promtool', args: ['test', 'rules', testFile] });
     checks.push({ name: 'amtool check-config', tool: 'amtool', args: ['check-config', alertmanagerConfig] });
     const routingFile = join(dir, routingTablePath);
     if (existsSync(routingFile)) {
@@ -119,9 +125,23 @@ export const testCommand: Subcommand = {
         });
       }
     }
+    // Two at a time (promtool test rules is CPU-bound); reported in order.
+    const results: Promise<ToolRun>[] = [];
+    let next = 0;
+    const startNext = (): void => {
+      const check = checks[next];
+      if (check === undefined) return;
+      next += 1;
+      const started = runTool(check.tool, check.args, dir);
+      results.push(started);
+      void started.then(startNext);
+    };
+    startNext();
+    startNext();
     let failed = 0;
-    for (const check of checks) {
-      const result = await runTool(check.tool, check.args, dir);
+    for (const [index, check] of checks.entries()) {
+      while (results[index] === undefined) await Promise.race(results);
+      const result = await results[index]!;
       context.stdout(`${result.ok ? 'ok  ' : 'FAIL'} ${check.name}\n`);
       if (!result.ok) {
         failed += 1;

@@ -5,21 +5,30 @@
  * imports), no TypeScript loader, and no `node_modules`: when `@vigil/generator` cannot be
  * resolved from the spec's directory it is taken from this CLI's own install.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** This package's own entry point: dist/index.js when built, src/index.ts in the workspace. */
+/**
+ * This package's own entry point: dist/index.js when built, src/index.ts in the workspace. The
+ * package root is the nearest directory above this module whose package.json is
+ * @vigil/generator's (in the workspace this module may run from a bundle in node_modules/.cache).
+ */
 function ownEntry(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const packageRoot = resolve(here, '..', '..');
-  for (const candidate of ['dist/index.js', 'src/index.ts']) {
-    const path = join(packageRoot, candidate);
-    if (existsSync(path)) return path;
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(directory, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@vigil/generator') {
+      for (const candidate of ['dist/index.js', 'src/index.ts']) {
+        if (existsSync(join(directory, candidate))) return join(directory, candidate);
+      }
+    }
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error(`@vigil/generator: cannot find its own package above ${fileURLToPath(import.meta.url)}`);
+    directory = parent;
   }
-  throw new Error(`@vigil/generator: no dist/index.js or src/index.ts under ${packageRoot}`);
 }
 
 export async function importBundledSpec(specPath: string): Promise<Record<string, unknown>> {
