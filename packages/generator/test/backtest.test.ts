@@ -10,7 +10,7 @@ import { parsePromtoolOutput } from '../src/backtest/promtool.js';
 import type { Scenario } from '../src/backtest/scenario.js';
 import { scenarios } from '../src/backtest/scenarios/index.js';
 import { World } from '../src/backtest/simulation.js';
-import { loadModel, runBacktest, selectScenarios, type BacktestResult, type Model } from '../src/index.js';
+import { backtestCommand, loadModel, runBacktest, selectScenarios, type BacktestResult, type Model } from '../src/index.js';
 
 const promtool = '/usr/bin/promtool';
 const hour = 3600;
@@ -66,6 +66,21 @@ describe('scenario library', () => {
     expect(up.slice(9, 13)).toEqual([1, 0, 0, 1]);
     expect(memory.slice(10, 12)).toEqual(['stale', null]);
     expect(up.slice(30, 34)).toEqual([null, null, null, null]);
+  });
+});
+
+describe('backtest command', () => {
+  it('refuses bad arguments with exit code 2 and a usage line, before running anything', async () => {
+    for (const [argv, message] of [
+      [['--set', 'bogus'], 'backtest: --set: expected "short" or "full", got "bogus"'],
+      [['--only', 'normal-week,nope'], 'backtest: unknown scenario "nope"'],
+      [['--concurrency', '4'], 'backtest: --concurrency: expected 1 or 2, got "4"'],
+    ] as const) {
+      const printed: string[] = [];
+      expect(await backtestCommand(argv, (line) => printed.push(line))).toBe(2);
+      expect(printed.join('\n')).toContain(message);
+      expect(printed.join('\n')).toContain('usage: backtest');
+    }
   });
 });
 

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { formatSpan } from './evaluate.js';
 import { resultTable, totalsTable } from './report.js';
-import { runBacktest } from './run.js';
+import { runBacktest, selectScenarios } from './run.js';
 
 export const backtestUsage = 'usage: backtest [--set short|full] [--only NAME,...] [--config PATH] [--report PATH] [--concurrency 1|2]';
 
@@ -33,11 +33,18 @@ export async function backtestCommand(argv: readonly string[], print: (line: str
     print(`backtest: --concurrency: expected 1 or 2, got "${values.concurrency}"\n${backtestUsage}`);
     return 2;
   }
+  const only = values.only?.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  try {
+    selectScenarios({ ...(only === undefined ? {} : { only }) });
+  } catch (error) {
+    print(`${(error as Error).message}\n${backtestUsage}`);
+    return 2;
+  }
   try {
     const result = await runBacktest({
       ...(values.config === undefined ? {} : { configPath: values.config }),
       set: (values.set ?? 'full') as 'short' | 'full',
-      ...(values.only === undefined ? {} : { only: values.only.split(',').map((name) => name.trim()).filter((name) => name !== '') }),
+      ...(only === undefined ? {} : { only }),
       reportPath: values.report ?? '.vigil-tmp/backtest.md',
       concurrency,
       onResult: (scenario) =>

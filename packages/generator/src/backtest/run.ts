@@ -143,8 +143,17 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
       if (reason === undefined) runnable.push(scenario);
       else skipped.push({ name: scenario.name, reason });
     }
-    // Shortest first: an interrupted or slow run has reported the most scenarios by then.
+    const reportPath = options.reportPath === undefined ? undefined : resolve(repoRoot, options.reportPath);
+    if (reportPath !== undefined) await mkdir(dirname(reportPath), { recursive: true });
+    const setName = options.only !== undefined ? 'selected' : options.set ?? 'full';
+    const report = (results: readonly ScenarioResult[], pending: number): string => {
+      const markdown = markdownReport({ source: model.source, results, skipped, summary: totals(results, skipped), stepSeconds, set: setName });
+      return pending === 0 ? markdown : markdown.replace('\n## Totals', `\n**In progress: ${pending} scenario(s) still running; totals so far.**\n\n## Totals`);
+    };
+    // Shortest first: an interrupted or slow run has reported the most scenarios by then,
+    // and the report file is rewritten after each scenario.
     const byLength = [...runnable].sort((a, b) => a.hours - b.hours);
+    const done: ScenarioResult[] = [];
     const finished = await pool(byLength, concurrency, async (scenario) => {
       const world = new World(model, { fromHour: scenario.fromHour ?? 0, hours: scenario.hours, stepSeconds, seed: scenario.seed });
       const expectation = scenario.setup(world, resolveRoles(world, model) as Required<Roles>);
@@ -152,18 +161,18 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
       const run = await runPromtool(promtool, dir, scenario.name, text, (options.timeoutSeconds ?? 1800) * 1000);
       text = undefined;
       const result = judge(scenario, expectation, run.firing, { stepSeconds, start: world.start, horizon: world.horizon, promtoolSeconds: run.seconds });
+      done.push(result);
+      if (reportPath !== undefined) {
+        const ordered = runnable.filter((candidate) => done.some((entry) => entry.scenario === candidate)).map((candidate) => done.find((entry) => entry.scenario === candidate)!);
+        await writeFile(reportPath, report(ordered, runnable.length - done.length));
+      }
       options.onResult?.(result);
       return result;
     });
     const results = runnable.map((scenario) => finished[byLength.indexOf(scenario)]!);
     const summary = totals(results, skipped);
-    const markdown = markdownReport({ source: model.source, results, skipped, summary, stepSeconds, set: options.only !== undefined ? 'selected' : options.set ?? 'full' });
-    let reportPath: string | undefined;
-    if (options.reportPath !== undefined) {
-      reportPath = resolve(repoRoot, options.reportPath);
-      await mkdir(dirname(reportPath), { recursive: true });
-      await writeFile(reportPath, markdown);
-    }
+    const markdown = report(results, 0);
+    if (reportPath !== undefined) await writeFile(reportPath, markdown);
     return { results, skipped, totals: summary, passed: results.every((result) => result.passed), markdown, ...(reportPath === undefined ? {} : { reportPath }) };
   } finally {
     await rm(dir, { recursive: true, force: true });
