@@ -51,6 +51,16 @@ export default defineMonitoring({
     { name: 'cache', kind: 'healthCheck', check: 'redis', services: ['api'] },
   ],
 
+  // Service level objectives: each renders SLI recording rules and the burn-rate alerts
+  // ErrorBudgetBurnFast (page) and ErrorBudgetBurnSlow (ticket). Period defaults to 30d.
+  slos: [
+    { name: 'api-availability', sli: 'availability', service: 'api', objective: 0.999 },
+    // A request is good when answered within 500 ms (a bucket bound of the latency histogram).
+    { name: 'api-latency', sli: 'latency', service: 'api', thresholdSeconds: 0.5, objective: 0.99 },
+    // Orders are fresh while the newest is at most 15 minutes old (about ten orders arrive a minute).
+    { name: 'orders-freshness', sli: 'freshness', pipeline: 'orders', maxAge: '15m', objective: 0.99 },
+  ],
+
   teams: [
     { name: 'platform', pageReceivers: ['platform-pagerduty'], ticketReceivers: ['platform-slack', 'platform-email'] },
     { name: 'data', pageReceivers: ['data-pagerduty'], ticketReceivers: ['data-slack', 'data-webhook'] },

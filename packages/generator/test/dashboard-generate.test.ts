@@ -8,6 +8,7 @@ import { alertDefinitions } from '../src/rules/alerts/index.js';
 import { rulesGenerator } from '../src/rules/generator.js';
 import { recordingRuleNames } from '../src/rules/recording.js';
 import { alertNames } from '../src/dashboards/alerts.js';
+import { sloDashboardUid } from '../src/dashboards/slo.js';
 import { dashboardByUid, specModel } from './dashboard-fixtures.js';
 
 let model: Model;
@@ -28,13 +29,14 @@ function thresholdOf(dashboard: Dashboard, title: string, series: string): unkno
 }
 
 describe('dashboards generator', () => {
-  it('renders the four dashboards with stable uids, tags and files', () => {
+  it('renders the four dashboards, and the SLO one when the spec has SLOs, with stable uids, tags and files', () => {
     const rendered = buildDashboards(model);
     expect(rendered.map(({ path, dashboard }) => [path, dashboard.uid])).toEqual([
       ['dashboards/overview.json', dashboardUids.overview],
       ['dashboards/pipelines.json', dashboardUids.pipeline],
       ['dashboards/services.json', dashboardUids.service],
       ['dashboards/runtime.json', dashboardUids.runtime],
+      ['dashboards/slos.json', sloDashboardUid],
     ]);
     for (const { dashboard } of rendered) expect(dashboard.tags).toContain('vigil');
   });

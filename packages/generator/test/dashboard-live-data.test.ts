@@ -27,7 +27,7 @@ const rateInterval = `${4 * scrapeSeconds + 1}s`;
 function asGrafanaWouldSend(expr: string): string {
   return expr
     .replace(/\$\{?__rate_interval\}?/g, rateInterval)
-    .replace(/\$\{?(job|pipeline|instance)\}?/g, '.*');
+    .replace(/\$\{?(job|pipeline|instance|slo|team)\}?/g, '.*');
 }
 
 let model: Model;
@@ -103,6 +103,19 @@ describe('dashboards against a real Prometheus scraping the example service', ()
     const values = async (metric: string) => (await prometheus!.query(`${metric}{job="api"}`)).map((sample) => Number(sample.value[1]));
     expect(await values(catalog.containerMemoryLimit.name)).toEqual([cgroupRoot!.memoryLimitBytes]);
     expect(await values(catalog.containerCpuLimit.name)).toEqual([cgroupRoot!.cpuLimitCores]);
+  });
+
+  it('records the SLIs of every SLO of the scraped service (availability and latency from the histogram buckets)', async () => {
+    const scraped = model.slos.filter((slo) => slo.job === 'api');
+    expect(scraped.map((slo) => slo.sli).sort()).toEqual(['availability', 'latency']);
+    for (const slo of scraped) {
+      await waitUntil(async () => ((await hasData(`vigil:slo_error_ratio:rate5m{slo="${slo.name}"}`)) ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+        description: `SLI series of ${slo.name}`,
+      });
+      expect(await hasData(`vigil:slo_error_budget_remaining:ratio{slo="${slo.name}"}`), slo.name).toBe(true);
+    }
   });
 
   it('every panel query returns data, with no exemptions (memory and CPU limit panels included)', async () => {

@@ -4,9 +4,9 @@ import type { GeneratedFile, Model } from '../src/model/types.js';
 import { checkExpressions, formatPromQLProblem } from '../src/promql/check.js';
 import { knownMetrics } from '../src/promql/known-metrics.js';
 import { dashboardExpressions, recordedNames, ruleExpressions } from '../src/promql/sources.js';
-import { alertDefinitions } from '../src/rules/alerts/index.js';
-import { rulesGenerator } from '../src/rules/generator.js';
+import { allAlertDefinitions, rulesGenerator } from '../src/rules/generator.js';
 import { recordingRuleNames } from '../src/rules/recording.js';
+import { sloRecordingGroups } from '../src/slo/recording.js';
 import { specModel } from './dashboard-fixtures.js';
 
 let model: Model;
@@ -19,9 +19,11 @@ beforeAll(async () => {
 describe('every PromQL expression Vigil generates', () => {
   it('reads every recording rule and every alert from the rules generator output', () => {
     const sources = ruleExpressions(ruleFiles);
-    expect(new Set(recordedNames(ruleFiles))).toEqual(new Set(Object.values(recordingRuleNames)));
+    expect(new Set(recordedNames(ruleFiles))).toEqual(
+      new Set([...Object.values(recordingRuleNames), ...sloRecordingGroups(model).flatMap((group) => group.rules.map((rule) => ('record' in rule ? rule.record : '')))]),
+    );
     const alertsChecked = new Set(sources.filter((source) => source.item.startsWith('alert ')).map((source) => source.item.slice('alert '.length)));
-    expect(alertsChecked).toEqual(new Set(alertDefinitions.map((definition) => definition.name)));
+    expect(alertsChecked).toEqual(new Set(allAlertDefinitions.map((definition) => definition.name)));
   });
 
   it('parses and names only known metrics, in dashboards and in rules', () => {

@@ -226,6 +226,14 @@ describe('end to end on a real Prometheus and Alertmanager', () => {
     await expectNotification('5xx -> HighErrorRate', 'HighErrorRate', { service: 'api' }, 'P1', faultAt.errors);
   }, notificationTimeoutMs + 10_000);
 
+  it('5xx answers burn the api-availability error budget: ErrorBudgetBurnFast reaches the P1 receiver', async () => {
+    // The 1h and 5m windows read what history exists, so a total outage pages within seconds.
+    const sloLabels: { service: string } = { service: 'api' };
+    const notification = await expectNotification('5xx -> ErrorBudgetBurnFast', 'ErrorBudgetBurnFast', sloLabels, 'P1', faultAt.errors!);
+    const alert = notification.payload.alerts.find((candidate) => candidate.labels.alertname === 'ErrorBudgetBurnFast');
+    expect(alert?.labels).toMatchObject({ slo: 'api-availability', sli: 'availability', team: 'platform', severity: 'critical' });
+  }, notificationTimeoutMs + 10_000);
+
   it('added latency: HighLatencyP95 reaches the P2 receiver', async () => {
     await expectNotification('latency -> HighLatencyP95', 'HighLatencyP95', { service: 'worker' }, 'P2', faultAt.latency!);
   }, notificationTimeoutMs + 10_000);

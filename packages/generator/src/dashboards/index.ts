@@ -5,6 +5,7 @@ import { overviewDashboard } from './overview.js';
 import { pipelineDashboard } from './pipeline.js';
 import { runtimeDashboard } from './runtime.js';
 import { serviceDashboard } from './service.js';
+import { sloDashboard } from './slo.js';
 
 export { alertNames, type AlertName } from './alerts.js';
 export { runbookUrl } from '../model/runbook.js';
@@ -23,6 +24,7 @@ export function buildDashboards(model: Model): RenderedDashboard[] {
     { path: 'dashboards/pipelines.json', dashboard: pipelineDashboard(model) },
     { path: 'dashboards/services.json', dashboard: serviceDashboard(model) },
     { path: 'dashboards/runtime.json', dashboard: runtimeDashboard(model) },
+    ...(model.slos.length === 0 ? [] : [{ path: 'dashboards/slos.json', dashboard: sloDashboard(model) }]),
   ];
   return dashboards.map(({ path, dashboard }) => ({ path, dashboard: finaliseDashboard(dashboard) }));
 }

@@ -10,6 +10,7 @@ import { SpecError, problemsFromIssues, specErrorMap, type SpecProblem } from '.
 import { normaliseDuration } from '../spec/duration.js';
 import { alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, serviceDefaults, stackDefaults } from './defaults.js';
 import { applyOverrides, overrideProblems } from './overrides.js';
+import { resolveSlos, sloProblems } from './slo.js';
 import type {
   DependencyModel,
   Model,
@@ -84,7 +85,7 @@ export function buildModel(spec: unknown, source: string, options: BuildModelOpt
     resolved = applyOverrides(resolved, layer.overrides);
   }
 
-  const problems = crossReferenceProblems(resolved, source);
+  const problems = [...crossReferenceProblems(resolved, source), ...sloProblems(resolved, source)];
   if (problems.length > 0) throw new SpecError(problems);
   const durationOverrides = layers.reduce<{ for?: string; window?: string }>(
     (all, layer) => ({ ...all, ...layer.overrides.durations }),
@@ -402,6 +403,7 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
     services,
     pipelines,
     dependencies,
+    slos: resolveSlos(spec, services, pipelines),
     teams,
     receivers,
     prometheus: {

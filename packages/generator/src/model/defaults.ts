@@ -76,3 +76,13 @@ export const kubernetesDefaults = {
   secretName: 'vigil-alertmanager',
   dashboardLabel: { name: 'grafana_dashboard', value: '1' },
 } as const;
+
+export const sloDefaults = {
+  /** Rolling period of an objective and its error budget. */
+  period: '30d',
+  /**
+   * Evidence floor of the burn-rate alerts: each window of a pair must hold at least this many
+   * events (requests), so two errors out of five requests do not page. Override per SLO.
+   */
+  minEvents: 20,
+} as const;

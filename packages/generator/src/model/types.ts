@@ -31,6 +31,8 @@ export interface Model {
   readonly services: readonly ServiceModel[];
   readonly pipelines: readonly PipelineModel[];
   readonly dependencies: readonly DependencyModel[];
+  /** Service level objectives (src/model/slo.ts), sorted by name. */
+  readonly slos: readonly SloModel[];
   readonly teams: readonly TeamModel[];
   readonly receivers: readonly ReceiverModel[];
   readonly prometheus: PrometheusModel;
@@ -106,6 +108,51 @@ export interface PipelineAlertParameters {
   /** PipelineValidationErrorsHigh: validation errors per created item above `ratio` (default 0.05) for `for` (default 5m). */
   readonly validationErrorsHigh: { readonly ratio: number; readonly for: Duration };
 }
+
+/** What an SLO counts as a good event. */
+export type SliKind = 'availability' | 'latency' | 'freshness';
+
+interface SloModelBase {
+  /** Unique in the spec; the `slo` label of every series and alert of this SLO. */
+  readonly name: string;
+  /** Share of good events over `period` (0.9 <= objective < 1). */
+  readonly objective: number;
+  /** Rolling period of the objective and the error budget. Default 30d. */
+  readonly period: Duration;
+  /**
+   * Burn-rate alerts fire only with at least this many events in both windows of a pair, so
+   * a handful of requests cannot spend a budget on paper. Default 20.
+   */
+  readonly minEvents: number;
+  readonly team: string;
+  /** Prometheus job whose series the SLI reads. */
+  readonly job: string;
+  /** The service (for a pipeline SLO, the service that runs the pipeline). */
+  readonly service: string;
+}
+
+/** Requests not answered 5xx. */
+export interface AvailabilitySloModel extends SloModelBase {
+  readonly sli: 'availability';
+}
+
+/** Requests answered within `thresholdSeconds`, read from the latency histogram's bucket `le`. */
+export interface LatencySloModel extends SloModelBase {
+  readonly sli: 'latency';
+  /** One of the latency histogram's bucket bounds. */
+  readonly thresholdSeconds: number;
+  /** The `le` label value of that bucket as the metrics library exposes it. */
+  readonly le: string;
+}
+
+/** Time during which the pipeline's newest item is at most `maxAgeSeconds` old. */
+export interface FreshnessSloModel extends SloModelBase {
+  readonly sli: 'freshness';
+  readonly pipeline: string;
+  readonly maxAgeSeconds: number;
+}
+
+export type SloModel = AvailabilitySloModel | LatencySloModel | FreshnessSloModel;
 
 export type DependencyModel = ExporterDependencyModel | HealthCheckDependencyModel;
 

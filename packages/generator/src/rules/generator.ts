@@ -5,6 +5,8 @@
 import type { GeneratedFile, Model, Priority } from '../model/types.js';
 import { alertDefinitions } from './alerts/index.js';
 import { recordingRuleGroup } from './recording.js';
+import { sloAlertDefinitions } from '../slo/alerts.js';
+import { sloRecordingGroups } from '../slo/recording.js';
 import type { AlertDefinition, AlertingRule, RuleGroup } from './types.js';
 
 export const ruleFiles = {
@@ -12,6 +14,9 @@ export const ruleFiles = {
   P1: 'alerts/p1-page.yml',
   P2: 'alerts/p2-ticket.yml',
 } as const;
+
+/** Every alert rendered: Vigil's alerts, then the SLO burn-rate alerts (src/slo/). */
+export const allAlertDefinitions: readonly AlertDefinition[] = [...alertDefinitions, ...sloAlertDefinitions];
 
 /** Rule files in the order Prometheus and promtool load them (recording rules first). */
 export const ruleFileOrder = [ruleFiles.recording, ruleFiles.P1, ruleFiles.P2] as const;
@@ -42,18 +47,19 @@ function tierGroups(model: Model, priority: Priority, definitions: readonly Aler
     .filter((group) => group.rules.length > 0);
 }
 
-export function rulesGenerator(model: Model, definitions: readonly AlertDefinition[] = alertDefinitions): GeneratedFile[] {
+export function rulesGenerator(model: Model, definitions: readonly AlertDefinition[] = allAlertDefinitions): GeneratedFile[] {
   const recording = recordingRuleGroup();
+  const slo = sloRecordingGroups(model);
   const p1 = tierGroups(model, 'P1', definitions);
   const p2 = tierGroups(model, 'P2', definitions);
   const files: GeneratedFile[] = [
-    { path: ruleFiles.recording, format: 'yaml', data: { groups: [recording] } },
+    { path: ruleFiles.recording, format: 'yaml', data: { groups: [recording, ...slo] } },
     { path: ruleFiles.P1, format: 'yaml', data: { groups: p1 } },
     { path: ruleFiles.P2, format: 'yaml', data: { groups: p2 } },
   ];
   // Prometheus evaluates groups independently; promtool would pick an arbitrary order. Fixing
   // recording rules first makes test timing exact (live, alerts may lag one interval).
-  const groupOrder = [recording, ...p1, ...p2].map((group) => group.name);
+  const groupOrder = [recording, ...slo, ...p1, ...p2].map((group) => group.name);
   for (const definition of definitions) {
     const tests = definition.tests(model);
     if (tests.length === 0) continue;

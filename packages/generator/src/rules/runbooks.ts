@@ -4,8 +4,8 @@
  */
 import type { GeneratedFile, Model } from '../model/types.js';
 import { serviceDefaults, pipelineDefaults } from '../model/defaults.js';
-import { alertDefinitions } from './alerts/index.js';
-import { alertRules, alertTestPath, ruleFiles } from './generator.js';
+import { allAlertDefinitions, alertRules, alertTestPath, ruleFiles } from './generator.js';
+import { sloParameterDocs, sloRecordingIndex } from '../slo/runbook.js';
 import { recordingRuleExpressions, type RecordingRuleName } from './recording.js';
 import type { AlertDefinition } from './types.js';
 
@@ -102,8 +102,11 @@ function runbookPage(model: Model, definition: AlertDefinition): string {
     lines.push('The current spec renders no rule for this alert.', '');
   } else {
     const instances = rules.length === 1 ? 'one rule' : `${rules.length} rules`;
+    const target = example.labels.pipeline ?? example.labels.service;
     lines.push(
-      `Rendered per ${example.labels.pipeline !== undefined ? 'pipeline' : 'service'} into \`${tierFile}\` (group \`${definition.name}\`, ${instances}). For \`${example.labels.pipeline ?? example.labels.service}\`:`,
+      target === undefined
+        ? `Rendered once for every target into \`${tierFile}\` (group \`${definition.name}\`); the series it reads carry each target's labels:`
+        : `Rendered per ${example.labels.pipeline !== undefined ? 'pipeline' : 'service'} into \`${tierFile}\` (group \`${definition.name}\`, ${instances}). For \`${example.labels.pipeline ?? example.labels.service}\`:`,
       '',
       '```promql',
       example.expr,
@@ -119,7 +122,7 @@ function runbookPage(model: Model, definition: AlertDefinition): string {
       lines.push('');
     }
   }
-  const parameters = parameterDocs[definition.name] ?? [];
+  const parameters = parameterDocs[definition.name] ?? sloParameterDocs[definition.name] ?? [];
   if (parameters.length > 0) {
     lines.push('## Parameters', '', '| Spec field | Default | Meaning |', '| --- | --- | --- |');
     for (const parameter of parameters) lines.push(`| \`${parameter.specPath}\` | \`${parameter.defaultValue}\` | ${parameter.meaning} |`);
@@ -170,10 +173,11 @@ function indexPage(model: Model, definitions: readonly AlertDefinition[]): strin
     '| --- | --- |',
   );
   for (const [name, expr] of Object.entries(recordingRuleExpressions)) lines.push(`| \`${name}\` | \`${expr.replace(/\|/g, '\\|')}\` |`);
+  lines.push(...sloRecordingIndex(model));
   return `${lines.join('\n')}\n`;
 }
 
-export function runbooksGenerator(model: Model, definitions: readonly AlertDefinition[] = alertDefinitions): GeneratedFile[] {
+export function runbooksGenerator(model: Model, definitions: readonly AlertDefinition[] = allAlertDefinitions): GeneratedFile[] {
   return [
     { path: 'alerts/README.md', format: 'text', data: indexPage(model, definitions) },
     ...definitions.map((definition): GeneratedFile => ({ path: runbookPath(definition.name), format: 'text', data: runbookPage(model, definition) })),

@@ -156,6 +156,37 @@ export const pipelineSchema = z.strictObject({
   alerts: pipelineAlertsSchema.optional(),
 });
 
+const objectiveMessage = 'expected an objective of at least 0.9 and below 1, e.g. 0.999 (burn-rate alerts need an error budget of at most 10%)';
+const objectiveSchema = z
+  .number(typeError(objectiveMessage))
+  .gte(0.9, { error: objectiveMessage })
+  .lt(1, { error: objectiveMessage });
+
+/** Fields every SLO has; `sli` picks what counts as a good event (src/model/slo.ts resolves them). */
+const sloCommon = {
+  /** The `slo` label of its series and alerts; unique in the spec. */
+  name: nameSchema,
+  /** Share of good events over the period, e.g. 0.999. */
+  objective: objectiveSchema,
+  /** Rolling period the objective and the error budget are measured over. Default 30d. */
+  period: durationSchema.optional(),
+  /** Burn-rate alerts need at least this many events in each window they read. Default 20. */
+  minEvents: countSchema.optional(),
+};
+
+export const sloSchema = z.discriminatedUnion(
+  'sli',
+  [
+    /** Requests of a service not answered 5xx. */
+    z.strictObject({ ...sloCommon, sli: z.literal('availability'), service: nameSchema }),
+    /** Requests of a service answered within `thresholdSeconds`, one of the latency histogram's bucket bounds. */
+    z.strictObject({ ...sloCommon, sli: z.literal('latency'), service: nameSchema, thresholdSeconds: positiveSchema }),
+    /** Time during which the pipeline's newest item is at most `maxAge` old. */
+    z.strictObject({ ...sloCommon, sli: z.literal('freshness'), pipeline: nameSchema, maxAge: durationSchema }),
+  ],
+  { error: 'expected sli "availability", "latency" or "freshness"' },
+);
+
 const exporterDependencySchema = z.strictObject({
   name: nameSchema,
   kind: z.enum(['postgres', 'redis', 'node']),
@@ -385,6 +416,8 @@ export const monitoringSpecSchema = z.strictObject({
   }),
   pipelines: z.array(pipelineSchema, typeError('expected a list of pipelines')).optional(),
   dependencies: z.array(dependencySchema, typeError('expected a list of dependencies')).optional(),
+  /** Service level objectives with multi-window, multi-burn-rate alerts (src/slo/). */
+  slos: z.array(sloSchema, typeError('expected a list of SLOs')).optional(),
   prometheus: prometheusSettingsSchema.optional(),
   alertmanager: alertmanagerSettingsSchema.optional(),
   grafana: grafanaSettingsSchema.optional(),
@@ -406,3 +439,4 @@ export type ReceiverSpec = z.input<typeof receiverSchema>;
 export type TeamSpec = z.input<typeof teamSchema>;
 export type SpecOverrides = z.input<typeof overridesSchema>;
 export type SiteSpec = z.input<typeof siteSchema>;
+export type SloSpec = z.input<typeof sloSchema>;
