@@ -27,7 +27,7 @@ interface Result {
 
 async function promtoolRun(args: readonly string[], cwd: string): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(promtool, [...args], { cwd, timeout: 480_000, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(promtool, [...args], { cwd, timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string };
@@ -93,7 +93,7 @@ for (const profile of [undefined, 'e2e'] as const) {
       expect(result.output).not.toContain('FAILED');
       expect(result.code, result.output).toBe(0);
       expect(result.output.match(/SUCCESS/g)).toHaveLength(files.length);
-    }, 480_000);
+    }, 900_000);
   });
 }
 
