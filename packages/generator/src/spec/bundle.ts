@@ -33,35 +33,41 @@ function ownEntry(): string {
 
 export async function importBundledSpec(specPath: string): Promise<Record<string, unknown>> {
   const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: [specPath],
-    absWorkingDir: dirname(specPath),
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'silent',
-    // Workspace packages resolve to their sources; published packages have no such condition.
-    conditions: ['vigil-source'],
-    banner: { js: "import { createRequire as vigilSpecRequire } from 'node:module'; const require = vigilSpecRequire(import.meta.url);" },
-    plugins: [
-      {
-        name: 'vigil-generator-fallback',
-        setup(pluginBuild) {
-          pluginBuild.onResolve({ filter: /^@vigil\/generator$/ }, async (args) => {
-            if (args.pluginData === 'fallback') return undefined;
-            const found = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'fallback' });
-            return found.errors.length === 0 ? found : { path: ownEntry() };
-          });
-        },
-      },
-    ],
-  });
-  const code = result.outputFiles[0]?.text ?? '';
   const directory = await mkdtemp(join(tmpdir(), 'vigil-spec-'));
   const bundlePath = join(directory, 'spec.mjs');
   try {
+    const result = await build({
+      // An inline source map, with source maps on in stack traces, makes an error the spec throws
+      // point at the spec's own file and line, not at the bundle.
+      outfile: bundlePath,
+      sourcemap: 'inline',
+      sourcesContent: false,
+      entryPoints: [specPath],
+      absWorkingDir: dirname(specPath),
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'silent',
+      // Workspace packages resolve to their sources; published packages have no such condition.
+      conditions: ['vigil-source'],
+      banner: { js: "import { createRequire as vigilSpecRequire } from 'node:module'; const require = vigilSpecRequire(import.meta.url);" },
+      plugins: [
+        {
+          name: 'vigil-generator-fallback',
+          setup(pluginBuild) {
+            pluginBuild.onResolve({ filter: /^@vigil\/generator$/ }, async (args) => {
+              if (args.pluginData === 'fallback') return undefined;
+              const found = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'fallback' });
+              return found.errors.length === 0 ? found : { path: ownEntry() };
+            });
+          },
+        },
+      ],
+    });
+    const code = result.outputFiles[0]?.text ?? '';
+    process.setSourceMapsEnabled(true);
     await writeFile(bundlePath, code, 'utf8');
     return (await import(pathToFileURL(bundlePath).href)) as Record<string, unknown>;
   } finally {
