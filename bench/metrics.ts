@@ -276,7 +276,7 @@ async function scrapeComparison(): Promise<Measured> {
   let vigilBytes = 0;
   let referenceBytes = 0;
   const results = await measureScrapes([
-    { name: '@vigil/metrics registry.metrics()', calls: 1, run: async () => { vigilBytes = (await seriesRegistry.metrics()).length; } },
+    { name: '@vigil/metrics scrape()', calls: 1, run: async () => { vigilBytes = (await scrapeVigil.scrape()).bytes.length; } },
     { name: 'prom-client registry.metrics()', calls: 1, run: async () => { referenceBytes = (await referenceRegistry.metrics()).length; } },
   ]);
   console.log(`  (exposition sizes: vigil ${vigilBytes} bytes, prom-client ${referenceBytes} bytes)`);
@@ -332,8 +332,8 @@ verdict('no heap growth over 10M calls', growth < 1_000_000, `${(growth / 1e3).t
 console.log(`\nscrape of 2,000 histogram series (median of ${rounds} scrapes)`);
 const scrapes = await scrapeComparison();
 for (const [name, ms] of scrapes.medians) console.log(`${name.padEnd(36)}${ms.toFixed(2).padStart(12)} ms`);
-const scrapeRatio = pairedRatio(scrapes, (get) => get('prom-client registry.metrics()') / get('@vigil/metrics registry.metrics()'));
-verdict('scrape no slower than prom-client', scrapeRatio >= 1, `${fmt(scrapeRatio)}x as fast as prom-client`);
+const scrapeRatio = pairedRatio(scrapes, (get) => get('prom-client registry.metrics()') / get('@vigil/metrics scrape()'));
+verdict('scrape >= 3x faster than prom-client (bench/scrape.ts has 20,000 series and the event loop)', scrapeRatio >= 3, `${fmt(scrapeRatio)}x as fast as prom-client`);
 
 console.log('\ntargets');
 for (const line of verdicts) console.log(`  ${line}`);

@@ -44,8 +44,9 @@ describe('item cache behind a circuit breaker', () => {
   it('reads through real Redis, and keeps answering from memory when Redis dies', async () => {
     const port = await freePort();
     const server = await startRedis(port);
-    const redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => 1_000, enableOfflineQueue: false });
+    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 1_000, enableOfflineQueue: false });
     redis.on('error', () => {});
+    await redis.connect();
     const app = createApp({ redis });
     const base = await app.listen(0, '127.0.0.1');
     try {

@@ -36,6 +36,8 @@ describe('alert rules', () => {
         'MemoryHigh',
         'CPUHigh',
         'EventLoopLagHigh',
+        'CircuitBreakerOpen',
+        'CircuitBreakerOpenLong',
       ]),
     );
     for (const rule of rules) {

@@ -63,6 +63,17 @@ export function scrapeRegistry(registry: Registry, format: ExpositionFormat, sig
   return rendererFor(registry).scrape(format, signal);
 }
 
+/**
+ * Responses that share one render are written one per event-loop turn: twenty multi-megabyte
+ * socket writes in a row would otherwise block the loop as long as a render.
+ */
+let writeTurns: Promise<void> = Promise.resolve();
+function nextWriteTurn(): Promise<void> {
+  const turn = writeTurns.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  writeTurns = turn;
+  return turn;
+}
+
 export function metricsRequestHandler(registry: Registry): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   return async function metricsHandler(request, response) {
     // A client that goes away before its exposition is ready leaves the render; when no client
@@ -72,6 +83,7 @@ export function metricsRequestHandler(registry: Registry): (request: IncomingMes
     response.once('close', onClose);
     try {
       const scrape = await scrapeRegistry(registry, negotiateFormat(request.headers.accept), gone.signal);
+      await nextWriteTurn();
       if (response.destroyed) return;
       response.writeHead(200, { 'content-type': scrape.contentType, 'content-length': scrape.bytes.length });
       response.end(request.method === 'HEAD' ? undefined : scrape.bytes);

@@ -16,6 +16,8 @@ export const alertNames = {
   pipelineItemRateLow: 'PipelineItemRateLow',
   pipelineFieldCoverageDrop: 'PipelineFieldCoverageDrop',
   pipelineValidationErrorsHigh: 'PipelineValidationErrorsHigh',
+  circuitBreakerOpen: 'CircuitBreakerOpen',
+  circuitBreakerOpenLong: 'CircuitBreakerOpenLong',
 } as const;
 
 export type AlertName = (typeof alertNames)[keyof typeof alertNames];

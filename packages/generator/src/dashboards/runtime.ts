@@ -130,5 +130,35 @@ export function runtimeDashboard(model: Model): Dashboard {
         width: 24,
       }),
     )
+    .withRow(new RowBuilder('Circuit breakers').id(ids.next()))
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'Circuit breaker state',
+        description:
+          'State of each circuit breaker (worst instance): 0 closed, 1 half-open, 2 open. CircuitBreakerOpen fires when one stays at 1 or above for its `for`, CircuitBreakerOpenLong when it stays much longer. Empty when the service has no instrumented breaker.',
+        unit: 'short',
+        min: 0,
+        max: 2,
+        queries: [{ expr: `max by (job, breaker) (${catalog.circuitBreakerState.name}{${selected}})`, legend: '{{job}} {{breaker}}' }],
+        alerts: [alertNames.circuitBreakerOpen, alertNames.circuitBreakerOpenLong],
+        noValue: 'no circuit breaker',
+      }),
+    )
+    .withPanel(
+      timeseriesPanel(model, ids, {
+        title: 'Circuit breaker calls by outcome',
+        description: 'Calls per second through each breaker by outcome: success, failure, timeout, rejected (while open) and fallback (served by the fallback).',
+        unit: 'reqps',
+        min: 0,
+        queries: [
+          {
+            expr: `sum by (job, breaker, outcome) (rate(${catalog.circuitBreakerCalls.name}{${selected}}[$__rate_interval]))`,
+            legend: '{{job}} {{breaker}} {{outcome}}',
+          },
+        ],
+        alerts: [alertNames.circuitBreakerOpen],
+        noValue: 'no circuit breaker',
+      }),
+    )
     .build();
 }

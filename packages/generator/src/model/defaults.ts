@@ -25,6 +25,18 @@ export const serviceDefaults = {
   },
 } as const;
 
+/**
+ * Circuit-breaker alerts, for every service (`circuit_breaker_state` from @vigil/metrics'
+ * opossum adapter). A breaker counts as open while it is open or half-open: a half-open probe
+ * that fails reopens it at once, so only a return to closed ends the episode.
+ */
+export const circuitBreakerDefaults = {
+  /** CircuitBreakerOpen (P2): a breaker has not closed for 5m; the service runs degraded. */
+  openFor: '5m',
+  /** CircuitBreakerOpenLong (P1): still not closed after 30m; the fallback is no longer a stopgap. */
+  openLongFor: '30m',
+} as const;
+
 export const pipelineDefaults = {
   /** PipelineNoItemsCreated: no item for 6h. */
   zeroItemsWindow: '6h',

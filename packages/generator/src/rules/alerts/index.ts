@@ -1,4 +1,5 @@
 import type { AlertDefinition } from '../types.js';
+import { circuitBreakerOpenAlert, circuitBreakerOpenLongAlert } from './circuit-breaker-open.js';
 import { cpuHighAlert } from './cpu-high.js';
 import { dependencyDownAlert } from './dependency-down.js';
 import { eventLoopLagHighAlert } from './event-loop-lag-high.js';
@@ -26,6 +27,8 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   memoryHighAlert,
   cpuHighAlert,
   eventLoopLagHighAlert,
+  circuitBreakerOpenLongAlert,
+  circuitBreakerOpenAlert,
 ];
 
 export const alertNames = alertDefinitions.map((definition) => definition.name);
