@@ -1,6 +1,7 @@
 import type { Generator } from '../model/types.js';
 import { prometheusConfigGenerator } from '../prometheus/config.js';
 import { rulesGenerator } from '../rules/generator.js';
+import { extraRulesGenerator } from '../rules/extra-rules.js';
 import { runbooksGenerator } from '../rules/runbooks.js';
 import { alertmanagerGenerator } from '../alertmanager/index.js';
 import { composeGenerator } from '../compose/index.js';
@@ -11,4 +12,4 @@ import { grafanaProvisioningGenerator } from '../grafana/provisioning.js';
  * Every generator `pnpm generate` runs, in output order. Each is a pure function from the
  * model to plain objects; the writer (src/writer.ts) is the only code that writes files.
  */
-export const generators: readonly Generator[] = [rulesGenerator, runbooksGenerator, prometheusConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator];
+export const generators: readonly Generator[] = [rulesGenerator, extraRulesGenerator, runbooksGenerator, prometheusConfigGenerator, dashboardsGenerator, grafanaProvisioningGenerator, alertmanagerGenerator, composeGenerator];

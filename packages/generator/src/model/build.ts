@@ -10,6 +10,7 @@ import { SpecError, problemsFromIssues, specErrorMap, type SpecProblem } from '.
 import { normaliseDuration } from '../spec/duration.js';
 import { alertmanagerDefaults, grafanaDefaults, pipelineDefaults, prometheusDefaults, serviceDefaults, stackDefaults } from './defaults.js';
 import { applyOverrides, overrideProblems } from './overrides.js';
+import { withExtraRules } from '../rules/extra-rules.js';
 import type {
   DependencyModel,
   Model,
@@ -75,7 +76,7 @@ export function buildModel(spec: unknown, source: string, options: BuildModelOpt
     (all, layer) => ({ ...all, ...layer.overrides.durations }),
     {},
   );
-  return resolveModel(resolved, source, durationOverrides);
+  return withExtraRules(resolveModel(resolved, source, durationOverrides), resolved.extraRules);
 }
 
 function duplicateProblems(

@@ -35,7 +35,12 @@ export interface Model {
   readonly alertmanager: AlertmanagerModel;
   readonly grafana: GrafanaModel;
   readonly stack: StackModel;
+  /** The spec's `extraRules`, checked (rules/extra-rules.ts); absent when the spec has none. */
+  readonly extraRules?: ExtraRulesModel;
 }
+
+/** The team's own rules as the spec gives them (validated; rendered by rules/extra-rules.ts). */
+export type ExtraRulesModel = import('zod').output<typeof import('../spec/extra-rules-schema.js').extraRulesSchema>;
 
 export interface ServiceModel {
   readonly name: string;

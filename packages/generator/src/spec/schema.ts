@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isDuration } from './duration.js';
+import { extraRulesSchema } from './extra-rules-schema.js';
 
 /** Type-level error: says "required" when the field is missing, else what was expected. */
 function typeError(message: string) {
@@ -275,6 +276,8 @@ export const monitoringSpecSchema = z.strictObject({
   stack: stackSettingsSchema.optional(),
   /** Named overrides selected with `--profile NAME` / `buildModel(..., { profile })`. */
   profiles: z.record(nameSchema, overridesSchema, typeError('expected a map of profile name to overrides')).optional(),
+  /** The team's own alerting and recording rules, through the same pipeline as Vigil's. */
+  extraRules: extraRulesSchema.optional(),
 });
 
 /** The spec as written (all defaults optional). */
