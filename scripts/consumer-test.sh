@@ -90,6 +90,23 @@ grep -q '^items_created_total{.*pipeline="orders".*} 1' <<<"$scraped"
 
 # 4. Monitoring as code, with the installed vigil binary.
 step "npx vigil init --dir ops --service my-service --target 127.0.0.1:$service_port" npx vigil init --dir ops --service my-service --target "127.0.0.1:$service_port"
+# The team's own alert on the service's own metric (README: "Your own rules").
+cat >> ops/vigil.yaml <<'YAML'
+extraRules:
+  metrics: [orders_rejected_total]
+  alerts:
+    - alert: OrdersRejectedHigh
+      expr: sum by (service) (rate(orders_rejected_total[5m])) > 1
+      for: 10m
+      priority: P2
+      service: my-service
+      summary: Orders rejected on {{ $labels.service }}
+      description: More than one order per second rejected for 10 minutes.
+  tests:
+    - interval: 1m
+      input_series: [{ series: 'orders_rejected_total{service="my-service"}', values: '0+120x30' }]
+      alert_rule_test: [{ eval_time: 5m, alertname: OrdersRejectedHigh, exp_alerts: [] }]
+YAML
 step "npx vigil generate --config ops/vigil.yaml" npx vigil generate --config ops/vigil.yaml
 step "npx vigil generate --config ops/vigil.yaml --check" npx vigil generate --config ops/vigil.yaml --check
 step "promtool check config ops/monitoring/prometheus/prometheus.yml" promtool check config ops/monitoring/prometheus/prometheus.yml
@@ -114,6 +131,7 @@ step "prometheus --config.file=ops/monitoring/prometheus/prometheus.yml --web.li
 step "(Prometheus loads the service's alerts and scrapes it: /api/v1/rules, /api/v1/targets)" bash -c "
   $(declare -f wait_for)
   wait_for 'http://127.0.0.1:$prometheus_port/api/v1/rules' 30 '\"name\":\"ServiceDown\"' &&
+  wait_for 'http://127.0.0.1:$prometheus_port/api/v1/rules' 30 '\"name\":\"OrdersRejectedHigh\"' &&
   wait_for 'http://127.0.0.1:$prometheus_port/api/v1/targets' 60 '\"health\":\"up\"'"
 alerts=$(curl -fsS "http://127.0.0.1:$prometheus_port/api/v1/rules?type=alert" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.data.groups.flatMap(g=>g.rules).length)})')
 echo "consumer: Prometheus loaded $alerts alerting rules and scrapes my-service" >&2

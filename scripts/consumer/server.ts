@@ -1,5 +1,6 @@
 // src/server.ts: a plain node:http service with Vigil's RED metrics, /metrics and health endpoints.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Counter } from 'prom-client';
 import { createVigilMetrics } from '@vigil/metrics';
 import { createHealth, gracefulShutdown, healthHandler } from '@vigil/health';
 
@@ -7,6 +8,10 @@ const metrics = createVigilMetrics({ defaultLabels: { service: 'my-service', ver
 const orders = metrics.pipeline('orders', { itemType: 'order', source: 'api', requiredFields: ['id'] });
 const health = createHealth({ version: '1.0.0', checks: [{ name: 'self', run: () => undefined }] });
 const handleHealth = healthHandler(health);
+// The service's own metric, on prom-client's global registry next to Vigil's; its alert is in
+// the spec's extraRules.
+const ordersRejected = new Counter({ name: 'orders_rejected_total', help: 'Orders refused by validation.', labelNames: ['service'] });
+ordersRejected.inc({ service: 'my-service' }, 0);
 
 const placeOrder = metrics.timed('orders.place', (id: string) => {
   orders.created({ id });

@@ -7,10 +7,11 @@ import { generators } from './generators/index.js';
 import { buildModel, type BuildModelOptions } from './model/build.js';
 import type { GeneratedFile, Generator, Model } from './model/types.js';
 import { loadSpec } from './spec/load.js';
+import { SpecError } from './spec/errors.js';
+import { withSuggestions } from './spec/suggest.js';
 import { findRepoRoot } from './repo-root.js';
 import { writeGeneratedFiles, type WriteResult } from './writer.js';
 import { formatRuleLintProblem, lintRuleGroups } from './lint/rule-groups/index.js';
-import { SpecError } from './spec/errors.js';
 
 /** Refuses rule groups that would fail the rule lint (alerts that cannot fire, windows that miss data). */
 export function assertRulesPassLint(model: Model, files: readonly GeneratedFile[]): void {
@@ -46,7 +47,12 @@ export async function loadModel(configPath: string = defaultConfigPath, options:
   const { baseDir = findRepoRoot(), displayBase = baseDir, ...buildOptions } = options;
   const absolute = resolve(baseDir, configPath);
   const source = specDisplayName(absolute, displayBase);
-  return buildModel(await loadSpec(absolute, source), source, buildOptions);
+  const spec = await loadSpec(absolute, source);
+  try {
+    return buildModel(spec, source, buildOptions);
+  } catch (error) {
+    throw error instanceof SpecError ? withSuggestions(error) : error;
+  }
 }
 
 export interface GenerateOptions extends LoadModelOptions {

@@ -2,6 +2,7 @@ import type { Generator } from '../model/types.js';
 import { agentConfigGenerator } from '../prometheus/agent.js';
 import { prometheusConfigGenerator } from '../prometheus/config.js';
 import { rulesGenerator } from '../rules/generator.js';
+import { extraRulesGenerator } from '../rules/extra-rules.js';
 import { runbooksGenerator } from '../rules/runbooks.js';
 import { alertmanagerGenerator } from '../alertmanager/index.js';
 import { composeGenerator, localImagesGenerator } from '../compose/index.js';
@@ -15,6 +16,7 @@ import { kubernetesGenerator } from '../kubernetes/index.js';
  */
 export const generators: readonly Generator[] = [
   rulesGenerator,
+  extraRulesGenerator,
   runbooksGenerator,
   prometheusConfigGenerator,
   agentConfigGenerator,

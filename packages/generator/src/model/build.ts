@@ -11,6 +11,7 @@ import { normaliseDuration } from '../spec/duration.js';
 import { alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, serviceDefaults, stackDefaults } from './defaults.js';
 import { applyOverrides, overrideProblems } from './overrides.js';
 import { resolveSlos, sloProblems } from './slo.js';
+import { withExtraRules } from '../rules/extra-rules.js';
 import type {
   DependencyModel,
   Model,
@@ -91,7 +92,7 @@ export function buildModel(spec: unknown, source: string, options: BuildModelOpt
     (all, layer) => ({ ...all, ...layer.overrides.durations }),
     {},
   );
-  return resolveModel(resolved, source, durationOverrides);
+  return withExtraRules(resolveModel(resolved, source, durationOverrides), resolved.extraRules);
 }
 
 function duplicateProblems(

@@ -43,7 +43,12 @@ export interface Model {
   readonly sites: readonly SiteModel[];
   /** Kubernetes outputs' settings; absent when the spec asks for none. */
   readonly kubernetes?: KubernetesSettings;
+  /** The spec's `extraRules`, checked (rules/extra-rules.ts); absent when the spec has none. */
+  readonly extraRules?: ExtraRulesModel;
 }
+
+/** The team's own rules as the spec gives them (validated; rendered by rules/extra-rules.ts). */
+export type ExtraRulesModel = import('zod').output<typeof import('../spec/extra-rules-schema.js').extraRulesSchema>;
 
 export interface ServiceModel {
   readonly name: string;

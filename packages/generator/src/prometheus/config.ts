@@ -10,13 +10,15 @@
  */
 import { posix } from 'node:path';
 import type { GeneratedFile, Model } from '../model/types.js';
+import { extraRulesPath } from '../rules/extra-rules.js';
 import { ruleFileOrder } from '../rules/generator.js';
 import { agentScrapedJobs, serviceScrapeConfig } from './scrape.js';
 
 export const prometheusConfigPath = 'monitoring/prometheus/prometheus.yml';
 
 /** Where rule files sit relative to prometheus.yml, on disk and in the compose mounts alike. */
-export const mountedRuleFiles: readonly string[] = ruleFileOrder.map((path) => posix.relative(posix.dirname(prometheusConfigPath), path));
+const relativeToConfig = (path: string): string => posix.relative(posix.dirname(prometheusConfigPath), path);
+export const mountedRuleFiles: readonly string[] = ruleFileOrder.map(relativeToConfig);
 
 export function prometheusConfig(model: Model): Record<string, unknown> {
   // Services of a site arrive by remote write from that site's agent (./agent.ts).
@@ -34,7 +36,7 @@ export function prometheusConfig(model: Model): Record<string, unknown> {
       evaluation_interval: model.prometheus.evaluationInterval,
       ...(Object.keys(model.prometheus.externalLabels).length === 0 ? {} : { external_labels: { ...model.prometheus.externalLabels } }),
     },
-    rule_files: [...mountedRuleFiles],
+    rule_files: [...mountedRuleFiles, ...(model.extraRules === undefined ? [] : [relativeToConfig(extraRulesPath)])],
     alerting: {
       alertmanagers: model.prometheus.alertmanagers.length === 0 ? [] : [{ static_configs: [{ targets: [...model.prometheus.alertmanagers] }] }],
     },

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { parseDuration } from './duration.js';
 import { isAllowedSecretFile, isPort, plainUrlProblem, runbookTemplateProblem } from './values.js';
+import { extraRulesSchema } from './extra-rules-schema.js';
 
 /** Type-level error: says "required" when the field is missing, else what was expected. */
 function typeError(message: string) {
@@ -428,6 +429,8 @@ export const monitoringSpecSchema = z.strictObject({
   kubernetes: kubernetesSettingsSchema.optional(),
   /** Named overrides selected with `--profile NAME` / `buildModel(..., { profile })`. */
   profiles: z.record(nameSchema, overridesSchema, typeError('expected a map of profile name to overrides')).optional(),
+  /** The team's own alerting and recording rules, through the same pipeline as Vigil's. */
+  extraRules: extraRulesSchema.optional(),
 });
 
 /** The spec as written (all defaults optional). */
