@@ -61,19 +61,33 @@ start() {
   echo "DOCKER_HOST=$host"
 }
 
+# dockerd leaves its data-root and netns mounts behind; without them the cache can be removed.
+unmount_leftovers() {
+  awk -v prefix="$cache/" 'index($2, prefix) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do
+    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+  done
+}
+
 stop() {
   local pid
   if ! pid="$(running_pid)"; then
     echo "engine: not running ($pidfile)" >&2
+    unmount_leftovers
     return 0
   fi
   kill -TERM "$pid"
   for _ in $(seq 1 30); do
-    [ -d "/proc/$pid" ] || { echo "engine: stopped" >&2; return 0; }
+    if [ ! -d "/proc/$pid" ]; then
+      unmount_leftovers
+      echo "engine: stopped" >&2
+      return 0
+    fi
     sleep 1
   done
   echo "engine: dockerd $pid did not stop within 30s; killing it" >&2
   kill -KILL "$pid" || true
+  sleep 1
+  unmount_leftovers
 }
 
 case "${1:-}" in

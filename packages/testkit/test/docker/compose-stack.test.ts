@@ -232,11 +232,13 @@ describe('docker-compose.monitoring.yml on the local images', () => {
       for (const name of started) {
         const container = containers.get(name)!;
         for (const volume of compose.services[name]?.volumes ?? []) {
-          const [, target, mode] = volume.split(':');
+          // source:target[:options], options such as "ro" or "ro,rslave".
+          const [, target, options = ''] = volume.split(':');
+          const readOnly = options.split(',').includes('ro');
           const mount = container.Mounts.find((candidate) => candidate.Destination === target);
           expect(mount, `${name} ${volume}`).toBeDefined();
-          expect(mount?.RW, `${name} ${volume}`).toBe(mode !== 'ro');
-          if (mode === 'ro') readOnlyMounts += 1;
+          expect(mount?.RW, `${name} ${volume}`).toBe(!readOnly);
+          if (readOnly) readOnlyMounts += 1;
         }
         for (const secret of compose.services[name]?.secrets ?? []) {
           expect(container.Mounts.find((mount) => mount.Destination === `/run/secrets/${secret}`)?.RW, `${name} secret ${secret}`).toBe(false);
