@@ -201,3 +201,18 @@ describe('spec modules that fail to load (through the CLI)', () => {
     expect(await stderrOf('dup.yaml', 'services:\n  - name: api\n    name: api2\n')).toMatch(new RegExp(`^${shown}/dup\\.yaml: services\\[0\\]\\.name: invalid YAML: line 3, column 5: `));
   });
 });
+
+describe('bounded parsing of hostile files', () => {
+  it('rejects deep nesting and alias chains before expanding them, in YAML and JSON', async () => {
+    const { parseYamlSpec, parseJsonSpec } = await import('../src/spec/load.js');
+    for (const depth of [65, 1000, 100_000]) {
+      await expect(parseYamlSpec(`a: ${'['.repeat(depth)}${']'.repeat(depth)}`, 'deep.yaml')).rejects.toThrow('deep.yaml: nested deeper than 64 levels of "[" or "{"');
+      expect(() => parseJsonSpec(`${'['.repeat(depth)}${']'.repeat(depth)}`, 'deep.json')).toThrow('deep.json: nested deeper than 64 levels of "[" or "{"');
+    }
+    for (const levels of [3, 10, 30]) {
+      const bomb = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: levels }, (_, index) => `a${index + 1}: &a${index + 1} [${Array(10).fill(`*a${index}`).join(', ')}]`)].join('\n');
+      await expect(parseYamlSpec(bomb, 'bomb.yaml')).rejects.toThrow(/^bomb\.yaml: (more than 100 YAML aliases \(\*name\)|invalid YAML: Excessive alias count)/);
+    }
+    await expect(parseYamlSpec('a: &x [1]\nb: *x\n', 'ok.yaml')).resolves.toEqual({ a: [1], b: [1] });
+  });
+});

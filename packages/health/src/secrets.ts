@@ -21,17 +21,37 @@ export function registerSecret(value: string | undefined | null): void {
 const secretKeys = '(?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|api[_-]?key|apikey|auth)';
 
 const patterns: ReadonlyArray<readonly [RegExp, string]> = [
-  // scheme://user:password@host  and  scheme://:password@host
-  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi, `$1${MASK}$3`],
   // JSON-style "password": "value"
-  [new RegExp(`("${secretKeys}"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)(")`, 'gi'), `$1${MASK}$3`],
-  // key='quoted value' / key="quoted value" in libpq-style connection strings
-  [new RegExp(`(\\b${secretKeys}\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\]|\\\\.)*")`, 'gi'), `$1${MASK}`],
-  // key=value in connection strings and query strings
-  [new RegExp(`(\\b${secretKeys}\\s*=\\s*)([^\\s&;,'"]+)`, 'gi'), `$1${MASK}`],
+  [new RegExp(`("[A-Za-z0-9_-]*${secretKeys}"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)(")`, 'gi'), `$1${MASK}$3`],
+  // key='quoted value' / key="quoted value" in libpq-style connection strings (also PGPASSWORD=, db_password=)
+  [new RegExp(`((?<![A-Za-z0-9])[A-Za-z0-9_-]*${secretKeys}\\s*[=:]\\s*)('(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\]|\\\\.)*")`, 'gi'), `$1${MASK}`],
+  // key=value (and key: value) in connection strings, query strings and logs
+  [new RegExp(`((?<![A-Za-z0-9])[A-Za-z0-9_-]*${secretKeys}\\s*(?:=|:(?!//))\\s*)([^\\s&;,'"]+)`, 'gi'), `$1${MASK}`],
   // Authorization headers and bare bearer tokens
   [/(\b(?:bearer|basic)\s+)([A-Za-z0-9\-._~+/]+=*)/gi, `$1${MASK}`],
 ];
+
+/** A run of characters that can belong to one URL or connection string. */
+const urlLikeToken = /[^\s'"<>`]*@[^\s'"<>`]*/g;
+const schemePrefix = /^[a-z][a-z0-9+.-]*:\/*/i;
+
+/**
+ * Masks the password of anything shaped like `[scheme:][//]user:password@host`, well formed or
+ * not (`postgresql:/u:pw@h`, `postgresql:u:pw@h`, `u:pw@h`, a password holding "@" or ":"):
+ * everything between the first ":" after the user and the last "@" of the token is the
+ * password. Over-masking an odd token is the safe failure; leaking a password is not.
+ */
+function maskUserinfo(token: string): string {
+  const at = token.lastIndexOf('@');
+  const head = token.slice(0, at);
+  const scheme = schemePrefix.exec(head)?.[0] ?? '';
+  const rest = scheme !== '' && head.slice(scheme.length).includes(':') ? head.slice(scheme.length) : head;
+  const colon = rest.indexOf(':');
+  if (colon < 0) return token;
+  const keep = head.length - rest.length + colon + 1;
+  if (keep === at) return token; // "user:@host": nothing to hide
+  return `${token.slice(0, keep)}${MASK}${token.slice(at)}`;
+}
 
 /** Returns `text` with passwords in URLs and connection strings, tokens and registered secrets replaced by `***`. */
 export function maskSecrets(text: string): string {
@@ -39,8 +59,9 @@ export function maskSecrets(text: string): string {
   for (const secret of knownSecrets) {
     if (masked.includes(secret)) masked = masked.split(secret).join(MASK);
   }
+  // Named keys first: a query-string token with "@" in its value is then already masked.
   for (const [pattern, replacement] of patterns) masked = masked.replace(pattern, replacement);
-  return masked;
+  return masked.replace(urlLikeToken, maskUserinfo);
 }
 
 /** A one-line, masked description of anything thrown: message plus error code when the driver sets one. */

@@ -100,10 +100,32 @@ function stackLine(error: unknown, path: string): string | undefined {
   return undefined;
 }
 
+/** Deepest `[`/`{` nesting read; a real spec nests under 10 levels, a hostile one can overflow the parser's stack. */
+export const maxNesting = 64;
+/** Most YAML aliases (`*name`) read; expanding a chain of aliases can grow a kilobyte into gigabytes. */
+export const maxAliases = 100;
+
+function assertShallow(text: string, displayName: string): void {
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 91 || code === 123) {
+      depth += 1;
+      if (depth > maxNesting) {
+        throw new SpecError([{ file: displayName, path: '', message: `nested deeper than ${maxNesting} levels of "[" or "{"` }]);
+      }
+    } else if ((code === 93 || code === 125) && depth > 0) depth -= 1;
+  }
+}
+
 export async function parseYamlSpec(text: string, displayName: string): Promise<unknown> {
+  assertShallow(text, displayName);
   // Loaded on demand: most specs are TypeScript or JSON, and the parser costs ~100 ms to import.
-  const { parseDocument, isMap, isSeq, isScalar } = await import('yaml');
+  const { parseDocument, isMap, isSeq, isScalar, visit } = await import('yaml');
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  let aliases = 0;
+  visit(document, { Alias: () => (++aliases > maxAliases ? visit.BREAK : undefined) });
+  if (aliases > maxAliases) throw new SpecError([{ file: displayName, path: '', message: `more than ${maxAliases} YAML aliases (*name)` }]);
   /** The spec path of the innermost node around an offset, so a YAML error names the field too. */
   const pathAt = (offset: number): (string | number)[] => {
     const path: (string | number)[] = [];
@@ -153,6 +175,7 @@ export async function parseYamlSpec(text: string, displayName: string): Promise<
 }
 
 export function parseJsonSpec(text: string, displayName: string): unknown {
+  assertShallow(text, displayName);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -1,5 +1,5 @@
 import { durationSeconds } from '../../spec/duration.js';
-import { expressionFacts } from './ranges.js';
+import { ruleFacts } from './ranges.js';
 import { ruleName, scrapeSecondsFor, secondsText, type RuleGroupCheck } from './types.js';
 
 /**
@@ -14,7 +14,7 @@ export const alertsAbsentCheck: RuleGroupCheck = {
   check({ model, file, group }) {
     return group.rules.flatMap((rule) => {
       if (rule.alert === undefined) return [];
-      const facts = expressionFacts(rule.expr);
+      const facts = ruleFacts(rule);
       if (!facts.functions.has('absent')) return [];
       const scrape = scrapeSecondsFor(model, facts.jobs);
       const waits = rule.for === undefined ? 0 : durationSeconds(rule.for);

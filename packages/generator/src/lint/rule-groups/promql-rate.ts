@@ -1,4 +1,4 @@
-import { expressionFacts } from './ranges.js';
+import { ruleFacts } from './ranges.js';
 import { ruleName, scrapeSecondsFor, secondsText, type RuleGroupCheck } from './types.js';
 
 /**
@@ -14,7 +14,7 @@ export const promqlRateCheck: RuleGroupCheck = {
   description: `rate(), irate(), increase() and resets() windows are at least ${rateWindowScrapes} scrape intervals`,
   check({ model, file, group }) {
     return group.rules.flatMap((rule) => {
-      const facts = expressionFacts(rule.expr);
+      const facts = ruleFacts(rule);
       const scrape = scrapeSecondsFor(model, facts.jobs);
       return facts.ranges
         .filter((range) => counterFunctions.has(range.func) && range.seconds < rateWindowScrapes * scrape)

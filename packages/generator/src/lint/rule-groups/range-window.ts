@@ -1,4 +1,4 @@
-import { expressionFacts } from './ranges.js';
+import { ruleFacts } from './ranges.js';
 import { evaluationSeconds, ruleName, scrapeSecondsFor, secondsText, type RuleGroupCheck } from './types.js';
 import { counterFunctions } from './promql-rate.js';
 
@@ -14,7 +14,7 @@ export const rangeWindowCheck: RuleGroupCheck = {
   check({ model, file, group }) {
     const evaluation = evaluationSeconds(model, group);
     return group.rules.flatMap((rule) => {
-      const facts = expressionFacts(rule.expr);
+      const facts = ruleFacts(rule);
       const scrape = scrapeSecondsFor(model, facts.jobs);
       const minimum = Math.max(minWindowScrapes * scrape, evaluation);
       return facts.ranges

@@ -28,6 +28,31 @@ function enclosingFunction(node: SyntaxNode, text: string): string {
   return '';
 }
 
+// Every check reads the same expressions, and a fleet's rules differ mostly in their label
+// values: parse each shape (string literals blanked) once, read the job values by pattern.
+const factsByRule = new WeakMap<object, ExpressionFacts>();
+const factsByShape = new Map<string, Omit<ExpressionFacts, 'jobs'>>();
+const maxShapes = 10_000;
+const jobMatcher = /\bjob\s*=\s*"((?:[^"\\]|\\.)*)"/g;
+
+/** expressionFacts of a rule's expr, computed once per rule object and parsed once per shape. */
+export function ruleFacts(rule: { readonly expr: string }): ExpressionFacts {
+  let facts = factsByRule.get(rule);
+  if (facts === undefined) {
+    const shape = rule.expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+    let shared = factsByShape.get(shape);
+    if (shared === undefined) {
+      const { ranges, functions } = expressionFacts(shape);
+      shared = { ranges, functions };
+      if (factsByShape.size >= maxShapes) factsByShape.clear();
+      factsByShape.set(shape, shared);
+    }
+    facts = { ...shared, jobs: [...rule.expr.matchAll(jobMatcher)].map((match) => match[1]!) };
+    factsByRule.set(rule, facts);
+  }
+  return facts;
+}
+
 /** What the rule checks need from an expression, from one parse. */
 export function expressionFacts(expr: string): ExpressionFacts {
   const ranges: ExpressionRange[] = [];

@@ -52,11 +52,24 @@ export const ruleName = (rule: RenderedRule): string => rule.alert ?? rule.recor
  * longest in the model when it names none (the safe assumption for a shared rule).
  */
 export function scrapeSecondsFor(model: Model, jobs: readonly string[]): number {
-  const byJob = new Map<string, number>(model.services.map((service) => [service.job, durationSeconds(service.scrapeInterval)]));
-  const global = durationSeconds(model.prometheus.scrapeInterval);
-  const all = [global, ...byJob.values()];
-  const known = jobs.map((job) => byJob.get(job) ?? global);
-  return Math.max(...(known.length > 0 ? known : all));
+  const { byJob, global, longest } = scrapeIntervals(model);
+  if (jobs.length === 0) return longest;
+  return jobs.reduce((most, job) => Math.max(most, byJob.get(job) ?? global), 0);
+}
+
+const intervalsByModel = new WeakMap<Model, { byJob: Map<string, number>; global: number; longest: number }>();
+
+function scrapeIntervals(model: Model): { byJob: Map<string, number>; global: number; longest: number } {
+  let intervals = intervalsByModel.get(model);
+  if (intervals === undefined) {
+    const byJob = new Map<string, number>(model.services.map((service) => [service.job, durationSeconds(service.scrapeInterval)]));
+    const global = durationSeconds(model.prometheus.scrapeInterval);
+    let longest = global;
+    for (const seconds of byJob.values()) longest = Math.max(longest, seconds);
+    intervals = { byJob, global, longest };
+    intervalsByModel.set(model, intervals);
+  }
+  return intervals;
 }
 
 export function evaluationSeconds(model: Model, group: RenderedGroup): number {
