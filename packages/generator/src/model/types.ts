@@ -35,6 +35,10 @@ export interface Model {
   readonly alertmanager: AlertmanagerModel;
   readonly grafana: GrafanaModel;
   readonly stack: StackModel;
+  /** Labels added to every generated selector (environment, cluster...); empty by default. */
+  readonly selectorLabels?: Readonly<Record<string, string>>;
+  /** Ruler limits that shape the rule groups; `enforced` when the spec sets them (generation fails past them). */
+  readonly rulerLimits?: { readonly rulesPerGroup: number; readonly groupsPerTenant: number; readonly enforced: boolean };
 }
 
 export interface ServiceModel {
@@ -50,6 +54,8 @@ export interface ServiceModel {
   /** Names of critical health checks this service runs (fed into health_check_status). */
   readonly healthChecks: readonly string[];
   readonly alerts: ServiceAlertParameters;
+  /** Spec keys of the alerts switched off for this service (`alerts.<name>: false`). */
+  readonly disabledAlerts?: readonly string[];
 }
 
 /** Every threshold of every service alert: named, documented, resolved from spec or defaults. */
@@ -57,7 +63,7 @@ export interface ServiceAlertParameters {
   /** ServiceDown: a scrape target is down for this long. Default 1m. */
   readonly serviceDown: { readonly for: Duration };
   /** HighErrorRate: share of requests answered 5xx above `ratio` (default 0.1) for `for` (default 5m). */
-  readonly highErrorRate: { readonly ratio: number; readonly for: Duration };
+  readonly highErrorRate: { readonly ratio: number; readonly minEvents?: number; readonly for: Duration };
   /** HighLatencyP95: p95 of requests or operations above `seconds` (default 1) for `for` (default 10m). */
   readonly highLatencyP95: { readonly seconds: number; readonly for: Duration };
   /**
@@ -73,6 +79,8 @@ export interface ServiceAlertParameters {
   readonly eventLoopLagHigh: { readonly seconds: number; readonly for: Duration };
   /** DependencyDown: a critical health check failing for this long. Default 2m. */
   readonly dependencyDown: { readonly for: Duration };
+  /** ServiceRestarting / ServiceRestartingPersistently: `for` of the P2 ticket (default 1m: restarts are already counted over an hour). */
+  readonly serviceRestarting?: { readonly for: Duration };
 }
 
 export interface PipelineModel {
@@ -85,11 +93,13 @@ export interface PipelineModel {
   /** Expected volume; absent for bursty pipelines, which then get no rate-floor alert. */
   readonly expectedItemsPerDay?: number;
   readonly alerts: PipelineAlertParameters;
+  /** Spec keys of the alerts switched off for this pipeline (`alerts.<name>: false`). */
+  readonly disabledAlerts?: readonly string[];
 }
 
 export interface PipelineAlertParameters {
   /** PipelineNoItemsCreated: no item created for `window` (default 6h). */
-  readonly noItemsCreated: { readonly window: Duration };
+  readonly noItemsCreated: { readonly window: Duration; readonly minSilence?: Duration };
   /**
    * PipelineItemRateLow: rate under `floorRatio` (default 0.5) of the expected rate over
    * `for` (default 2h). Absent when the pipeline declares no expected rate.
@@ -98,7 +108,7 @@ export interface PipelineAlertParameters {
   /** PipelineFieldCoverageDrop: share of items with each required field under `floor` (default 0.95) for `for` (default 1h). */
   readonly fieldCoverageDrop?: { readonly requiredFields: readonly string[]; readonly floor: number; readonly for: Duration };
   /** PipelineValidationErrorsHigh: validation errors per created item above `ratio` (default 0.05) for `for` (default 5m). */
-  readonly validationErrorsHigh: { readonly ratio: number; readonly for: Duration };
+  readonly validationErrorsHigh: { readonly ratio: number; readonly minEvents?: number; readonly for: Duration };
 }
 
 export type DependencyModel = ExporterDependencyModel | HealthCheckDependencyModel;
