@@ -17,14 +17,16 @@ describe('buildModel', () => {
       healthChecks: ['postgres'],
       alerts: {
         serviceDown: { for: '1m' },
-        highErrorRate: { ratio: 0.1, for: '5m' },
+        highErrorRate: { ratio: 0.1, minEvents: 20, for: '5m' },
         highLatencyP95: { seconds: 1, for: '10m' },
         unhandledErrorsBurst: { count: 3, window: '5m', for: '30m' },
         memoryHigh: { ratio: 0.9, for: '15m' },
         cpuHigh: { ratio: 0.8, for: '15m' },
         eventLoopLagHigh: { seconds: 0.5, for: '10m' },
         dependencyDown: { for: '2m' },
+        serviceRestarting: { for: '1m' },
       },
+      disabledAlerts: [],
     });
   });
 
@@ -36,7 +38,8 @@ describe('buildModel', () => {
       service: 'ingest',
       team: 'platform',
       job: 'ingest',
-      alerts: { noItemsCreated: { window: '6h' }, validationErrorsHigh: { ratio: 0.05, for: '5m' } },
+      disabledAlerts: [],
+      alerts: { noItemsCreated: { window: '6h', minSilence: '10m' }, validationErrorsHigh: { ratio: 0.05, minEvents: 20, for: '5m' } },
     });
     expect(orders!.alerts.itemRateLow).toEqual({ floorRatio: 0.5, floorPerSecond: (15000 * 0.5) / 86400, for: '2h' });
     expect(orders!.alerts.fieldCoverageDrop).toEqual({ requiredFields: ['id', 'price'], floor: 0.95, for: '1h' });

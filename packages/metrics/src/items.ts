@@ -68,9 +68,10 @@ export class PipelineMetrics {
     this.source = source;
     this.requiredFields = Object.freeze(requiredFields);
     this.createdSeries = families.created.seriesFor([pipeline, itemType, source]);
+    // 0 until this process creates an item: a new process must not report an item it did not
+    // create (a deploy during an outage would reset the alert's clock). The rules take the last
+    // item across processes from Prometheus's own history.
     this.lastCreated = families.lastCreated.seriesFor([pipeline]);
-    // A pipeline that never produces must still age: its start counts as its last item.
-    if (this.lastCreated.value === 0) this.lastCreated.value = Date.now();
     this.fieldChecks = requiredFields.map((field) => ({
       field,
       missing: families.fieldMissing.seriesFor([pipeline, itemType, field]),
@@ -109,8 +110,8 @@ export class PipelineMetrics {
   }
 
   /**
-   * Unix time in milliseconds of the last created item (or of this object's creation); updated
-   * in a microtask after the synchronous run that created it.
+   * Unix time in milliseconds of the last item this process created (0 before the first);
+   * updated in a microtask after the synchronous run that created it.
    */
   get lastItemCreatedAt(): number {
     return this.lastCreated.value;

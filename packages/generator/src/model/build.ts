@@ -8,7 +8,7 @@ import { catalog, latencyBucketsSeconds } from '@vigil/metrics/catalog';
 import { monitoringSpecSchema, overridesSchema, type SpecOverrides } from '../spec/schema.js';
 import { SpecError, problemsFromIssues, specErrorMap, type SpecProblem } from '../spec/errors.js';
 import { normaliseDuration } from '../spec/duration.js';
-import { alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, serviceDefaults, stackDefaults } from './defaults.js';
+import { alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, rulerLimitDefaults, serviceDefaults, stackDefaults } from './defaults.js';
 import { applyOverrides, overrideProblems } from './overrides.js';
 import { resolveSlos, sloProblems } from './slo.js';
 import { withExtraRules } from '../rules/extra-rules.js';
@@ -149,7 +149,7 @@ function crossReferenceProblems(spec: ParsedSpec, file: string): SpecProblem[] {
   // p95 is interpolated from the latency histogram: above its largest finite bucket it cannot be measured.
   const largestBucket = latencyBucketsSeconds[latencyBucketsSeconds.length - 1]!;
   spec.services.forEach((service, index) => {
-    const seconds = service.alerts?.highLatencyP95?.seconds;
+    const seconds = settingsOf(service.alerts?.highLatencyP95)?.seconds;
     if (seconds !== undefined && seconds >= largestBucket) {
       problems.push({
         file,
@@ -252,34 +252,49 @@ function crossReferenceProblems(spec: ParsedSpec, file: string): SpecProblem[] {
   return problems;
 }
 
+/** `alerts.<name>` settings, or undefined when absent or switched off (`false`). */
+function settingsOf<T extends object>(value: T | false | undefined): T | undefined {
+  return value === false ? undefined : value;
+}
+
+/** Spec keys of the alerts the spec switches off (`alerts.<name>: false`). */
+function disabledKeys(alerts: object | undefined): string[] {
+  return Object.entries(alerts ?? {})
+    .filter(([, value]) => value === false)
+    .map(([key]) => key)
+    .sort();
+}
+
 function resolveServiceAlerts(
   alerts: NonNullable<ParsedSpec['services'][number]['alerts']> | undefined,
   durations: { for?: string; window?: string },
 ): ServiceAlertParameters {
   const d = serviceDefaults.alerts;
   const forOf = (value: string | undefined, fallback: string): string => normaliseDuration(durations.for ?? value ?? fallback);
+  const errorRate = settingsOf(alerts?.highErrorRate);
+  const latency = settingsOf(alerts?.highLatencyP95);
+  const unhandled = settingsOf(alerts?.unhandledErrorsBurst);
+  const memory = settingsOf(alerts?.memoryHigh);
+  const cpu = settingsOf(alerts?.cpuHigh);
+  const lag = settingsOf(alerts?.eventLoopLagHigh);
   return {
-    serviceDown: { for: forOf(alerts?.serviceDown?.for, d.serviceDown.for) },
+    serviceDown: { for: forOf(settingsOf(alerts?.serviceDown)?.for, d.serviceDown.for) },
     highErrorRate: {
-      ratio: alerts?.highErrorRate?.ratio ?? d.highErrorRate.ratio,
-      for: forOf(alerts?.highErrorRate?.for, d.highErrorRate.for),
+      ratio: errorRate?.ratio ?? d.highErrorRate.ratio,
+      minEvents: errorRate?.minEvents ?? d.highErrorRate.minEvents,
+      for: forOf(errorRate?.for, d.highErrorRate.for),
     },
-    highLatencyP95: {
-      seconds: alerts?.highLatencyP95?.seconds ?? d.highLatencyP95.seconds,
-      for: forOf(alerts?.highLatencyP95?.for, d.highLatencyP95.for),
-    },
+    highLatencyP95: { seconds: latency?.seconds ?? d.highLatencyP95.seconds, for: forOf(latency?.for, d.highLatencyP95.for) },
     unhandledErrorsBurst: {
-      count: alerts?.unhandledErrorsBurst?.count ?? d.unhandledErrorsBurst.count,
-      window: normaliseDuration(durations.window ?? alerts?.unhandledErrorsBurst?.window ?? d.unhandledErrorsBurst.window),
-      for: forOf(alerts?.unhandledErrorsBurst?.for, d.unhandledErrorsBurst.for),
+      count: unhandled?.count ?? d.unhandledErrorsBurst.count,
+      window: normaliseDuration(durations.window ?? unhandled?.window ?? d.unhandledErrorsBurst.window),
+      for: forOf(unhandled?.for, d.unhandledErrorsBurst.for),
     },
-    memoryHigh: { ratio: alerts?.memoryHigh?.ratio ?? d.memoryHigh.ratio, for: forOf(alerts?.memoryHigh?.for, d.memoryHigh.for) },
-    cpuHigh: { ratio: alerts?.cpuHigh?.ratio ?? d.cpuHigh.ratio, for: forOf(alerts?.cpuHigh?.for, d.cpuHigh.for) },
-    eventLoopLagHigh: {
-      seconds: alerts?.eventLoopLagHigh?.seconds ?? d.eventLoopLagHigh.seconds,
-      for: forOf(alerts?.eventLoopLagHigh?.for, d.eventLoopLagHigh.for),
-    },
-    dependencyDown: { for: forOf(alerts?.dependencyDown?.for, d.dependencyDown.for) },
+    memoryHigh: { ratio: memory?.ratio ?? d.memoryHigh.ratio, for: forOf(memory?.for, d.memoryHigh.for) },
+    cpuHigh: { ratio: cpu?.ratio ?? d.cpuHigh.ratio, for: forOf(cpu?.for, d.cpuHigh.for) },
+    eventLoopLagHigh: { seconds: lag?.seconds ?? d.eventLoopLagHigh.seconds, for: forOf(lag?.for, d.eventLoopLagHigh.for) },
+    dependencyDown: { for: forOf(settingsOf(alerts?.dependencyDown)?.for, d.dependencyDown.for) },
+    serviceRestarting: { for: forOf(settingsOf(alerts?.serviceRestarting)?.for, d.serviceRestarting.for) },
   };
 }
 
@@ -306,15 +321,17 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
       name: service.name,
       kind: service.kind ?? serviceDefaults.kind,
       team: service.team ?? defaultTeam,
-      job: service.name,
+      job: service.job ?? service.name,
       targets: [...service.targets],
       metricsPath: service.metricsPath ?? serviceDefaults.metricsPath,
       scrapeInterval: service.scrapeInterval === undefined ? scrapeInterval : normaliseDuration(service.scrapeInterval),
       healthChecks: [...(criticalChecksByService.get(service.name) ?? [])].sort(),
       alerts: resolveServiceAlerts(service.alerts, durations),
+      disabledAlerts: disabledKeys(service.alerts),
     }))
     .sort(byName);
   const serviceTeam = new Map(services.map((service) => [service.name, service.team]));
+  const serviceJob = new Map(services.map((service) => [service.name, service.job]));
 
   const pipelines: PipelineModel[] = (spec.pipelines ?? [])
     .map((pipeline): PipelineModel => {
@@ -326,11 +343,13 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
         name: pipeline.name,
         service: pipeline.service,
         team: pipeline.team ?? serviceTeam.get(pipeline.service) ?? defaultTeam,
-        job: pipeline.service,
+        job: serviceJob.get(pipeline.service) ?? pipeline.service,
+        disabledAlerts: disabledKeys(pipeline.alerts),
         ...(pipeline.expectedItemsPerDay === undefined ? {} : { expectedItemsPerDay: pipeline.expectedItemsPerDay }),
         alerts: {
           noItemsCreated: {
             window: normaliseDuration(durations.window ?? pipeline.zeroItemsWindow ?? pipelineDefaults.zeroItemsWindow),
+            minSilence: pipelineDefaults.minSilence,
           },
           ...(pipeline.expectedItemsPerDay === undefined
             ? {}
@@ -338,7 +357,7 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
                 itemRateLow: {
                   floorRatio: rateFloorRatio,
                   floorPerSecond: (pipeline.expectedItemsPerDay * rateFloorRatio) / secondsPerDay,
-                  for: forOf(pipeline.alerts?.itemRateLow?.for, pipelineDefaults.itemRateLowFor),
+                  for: forOf(settingsOf(pipeline.alerts?.itemRateLow)?.for, pipelineDefaults.itemRateLowFor),
                 },
               }),
           ...(requiredFields.length === 0
@@ -347,12 +366,13 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
                 fieldCoverageDrop: {
                   requiredFields,
                   floor: pipeline.coverageFloor ?? pipelineDefaults.coverageFloor,
-                  for: forOf(pipeline.alerts?.fieldCoverageDrop?.for, pipelineDefaults.fieldCoverageDropFor),
+                  for: forOf(settingsOf(pipeline.alerts?.fieldCoverageDrop)?.for, pipelineDefaults.fieldCoverageDropFor),
                 },
               }),
           validationErrorsHigh: {
             ratio: pipeline.validationErrorCeiling ?? pipelineDefaults.validationErrorCeiling,
-            for: forOf(pipeline.alerts?.validationErrorsHigh?.for, pipelineDefaults.validationErrorsHighFor),
+            minEvents: settingsOf(pipeline.alerts?.validationErrorsHigh)?.minEvents ?? pipelineDefaults.validationErrorsMinEvents,
+            for: forOf(settingsOf(pipeline.alerts?.validationErrorsHigh)?.for, pipelineDefaults.validationErrorsHighFor),
           },
         },
       };
@@ -417,6 +437,12 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
       page: timing(spec.alertmanager?.page, alertmanagerDefaults.page),
       ticket: timing(spec.alertmanager?.ticket, alertmanagerDefaults.ticket),
       defaultReceiver: spec.alertmanager?.defaultReceiver ?? defaultTeamModel.ticketReceivers[0]!,
+    },
+    selectorLabels: sortRecord(spec.selectorLabels ?? {}),
+    rulerLimits: {
+      rulesPerGroup: spec.rulerLimits?.rulesPerGroup ?? rulerLimitDefaults.rulesPerGroup,
+      groupsPerTenant: spec.rulerLimits?.groupsPerTenant ?? rulerLimitDefaults.groupsPerTenant,
+      enforced: spec.rulerLimits !== undefined,
     },
     grafana: { datasourceUid: spec.grafana?.datasourceUid ?? grafanaDefaults.datasourceUid },
     sites: resolveSites(spec, sortRecord(prometheusSettings.externalLabels ?? prometheusDefaults.externalLabels)),

@@ -8,8 +8,8 @@ export const serviceDefaults = {
   alerts: {
     /** ServiceDown: the scrape target has been down this long. */
     serviceDown: { for: '1m' },
-    /** HighErrorRate: more than 10% of requests answered 5xx, for 5m. */
-    highErrorRate: { ratio: 0.1, for: '5m' },
+    /** HighErrorRate: more than 10% of requests answered 5xx, for 5m; only with at least 20 requests in the 5m window (evidence). */
+    highErrorRate: { ratio: 0.1, minEvents: 20, for: '5m' },
     /** HighLatencyP95: p95 of requests or operations over 1 s, for 10m. */
     highLatencyP95: { seconds: 1, for: '10m' },
     /** UnhandledErrorsBurst: more than 3 unhandled errors per 5m, kept up for 30m. */
@@ -22,6 +22,11 @@ export const serviceDefaults = {
     eventLoopLagHigh: { seconds: 0.5, for: '10m' },
     /** DependencyDown: a critical health check failing for 2m. */
     dependencyDown: { for: '2m' },
+    /**
+     * ServiceRestarting: at least 3 process restarts within 1h (P2), and
+     * ServiceRestartingPersistently when restarts keep coming: 6 or more within 3h (P1).
+     */
+    serviceRestarting: { for: '1m', restarts: 3, window: '1h', persistentRestarts: 6, persistentWindow: '3h' },
   },
 } as const;
 
@@ -49,7 +54,26 @@ export const pipelineDefaults = {
   /** PipelineValidationErrorsHigh: more than 5 validation errors per 100 created items, for 5m. */
   validationErrorCeiling: 0.05,
   validationErrorsHighFor: '5m',
+  /** PipelineValidationErrorsHigh fires only with at least 20 events (created items + errors) in its 5m window. */
+  validationErrorsMinEvents: 20,
+  /**
+   * PipelineNoItemsCreated pages when no item came for 14 mean inter-arrival times at the
+   * normal rate for this hour (a Poisson stop with probability under 1e-6), never sooner than
+   * `minSilence` and at the latest after `zeroItemsWindow`.
+   */
+  silenceInterArrivals: 14,
+  minSilence: '10m',
+  /**
+   * Without a day of history, the normal rate is the spec's expectedItemsPerDay at this share:
+   * a night lull of people-driven traffic falls to about a tenth of the daily mean.
+   */
+  quietHourShare: 0.1,
+  /** PipelineItemRateLow: the 1h rate of a day and a week earlier must hold at least this many items (volume guard). */
+  rateFloorMinItems: 50,
 } as const;
+
+/** Mimir's default ruler limits. */
+export const rulerLimitDefaults = { rulesPerGroup: 20, groupsPerTenant: 70 } as const;
 
 export const prometheusDefaults = {
   scrapeInterval: '15s',

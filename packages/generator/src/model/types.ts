@@ -45,6 +45,10 @@ export interface Model {
   readonly kubernetes?: KubernetesSettings;
   /** The spec's `extraRules`, checked (rules/extra-rules.ts); absent when the spec has none. */
   readonly extraRules?: ExtraRulesModel;
+  /** Labels added to every generated selector (environment, cluster...); empty by default. */
+  readonly selectorLabels?: Readonly<Record<string, string>>;
+  /** Ruler limits that shape the rule groups; `enforced` when the spec sets them (generation fails past them). */
+  readonly rulerLimits?: { readonly rulesPerGroup: number; readonly groupsPerTenant: number; readonly enforced: boolean };
 }
 
 /** The team's own rules as the spec gives them (validated; rendered by rules/extra-rules.ts). */
@@ -63,6 +67,8 @@ export interface ServiceModel {
   /** Names of critical health checks this service runs (fed into health_check_status). */
   readonly healthChecks: readonly string[];
   readonly alerts: ServiceAlertParameters;
+  /** Spec keys of the alerts switched off for this service (`alerts.<name>: false`). */
+  readonly disabledAlerts?: readonly string[];
 }
 
 /** Every threshold of every service alert: named, documented, resolved from spec or defaults. */
@@ -70,7 +76,7 @@ export interface ServiceAlertParameters {
   /** ServiceDown: a scrape target is down for this long. Default 1m. */
   readonly serviceDown: { readonly for: Duration };
   /** HighErrorRate: share of requests answered 5xx above `ratio` (default 0.1) for `for` (default 5m). */
-  readonly highErrorRate: { readonly ratio: number; readonly for: Duration };
+  readonly highErrorRate: { readonly ratio: number; readonly minEvents?: number; readonly for: Duration };
   /** HighLatencyP95: p95 of requests or operations above `seconds` (default 1) for `for` (default 10m). */
   readonly highLatencyP95: { readonly seconds: number; readonly for: Duration };
   /**
@@ -86,6 +92,8 @@ export interface ServiceAlertParameters {
   readonly eventLoopLagHigh: { readonly seconds: number; readonly for: Duration };
   /** DependencyDown: a critical health check failing for this long. Default 2m. */
   readonly dependencyDown: { readonly for: Duration };
+  /** ServiceRestarting / ServiceRestartingPersistently: `for` of the P2 ticket (default 1m: restarts are already counted over an hour). */
+  readonly serviceRestarting?: { readonly for: Duration };
 }
 
 export interface PipelineModel {
@@ -98,11 +106,13 @@ export interface PipelineModel {
   /** Expected volume; absent for bursty pipelines, which then get no rate-floor alert. */
   readonly expectedItemsPerDay?: number;
   readonly alerts: PipelineAlertParameters;
+  /** Spec keys of the alerts switched off for this pipeline (`alerts.<name>: false`). */
+  readonly disabledAlerts?: readonly string[];
 }
 
 export interface PipelineAlertParameters {
   /** PipelineNoItemsCreated: no item created for `window` (default 6h). */
-  readonly noItemsCreated: { readonly window: Duration };
+  readonly noItemsCreated: { readonly window: Duration; readonly minSilence?: Duration };
   /**
    * PipelineItemRateLow: rate under `floorRatio` (default 0.5) of the expected rate over
    * `for` (default 2h). Absent when the pipeline declares no expected rate.
@@ -111,7 +121,7 @@ export interface PipelineAlertParameters {
   /** PipelineFieldCoverageDrop: share of items with each required field under `floor` (default 0.95) for `for` (default 1h). */
   readonly fieldCoverageDrop?: { readonly requiredFields: readonly string[]; readonly floor: number; readonly for: Duration };
   /** PipelineValidationErrorsHigh: validation errors per created item above `ratio` (default 0.05) for `for` (default 5m). */
-  readonly validationErrorsHigh: { readonly ratio: number; readonly for: Duration };
+  readonly validationErrorsHigh: { readonly ratio: number; readonly minEvents?: number; readonly for: Duration };
 }
 
 /** What an SLO counts as a good event. */

@@ -7,6 +7,7 @@ import { runbookUrl } from '../model/runbook.js';
 import { durationSeconds } from '../spec/duration.js';
 import { goTemplate, renderTemplate, type TemplatePart } from './format.js';
 import { testTime } from './series.js';
+import { forGroups, pipelineTarget, serviceTarget, withOwnerLabels, type ParameterValues, type TargetKind, type TargetSettings } from './parameters.js';
 import type { AlertingRule, PromtoolTest } from './types.js';
 
 export const tierSeverity: Record<Priority, Severity> = { P1: 'critical', P2: 'warning' };
@@ -163,4 +164,66 @@ export function exporterFor(model: Model, pick: (service: ServiceModel) => strin
     if (shortest === undefined || durationSeconds(candidate) < durationSeconds(shortest)) shortest = candidate;
   }
   return shortest ?? fallback;
+}
+
+/** How an alert kind renders: one condition for every target, split into one rule per distinct `for`. */
+export interface KindAlert {
+  readonly name: string;
+  readonly kind: TargetKind;
+  readonly priority: Priority;
+  /** The condition over every target, thresholds already applied (see parameters.ts `compare`). */
+  readonly condition: string;
+  readonly settings: readonly TargetSettings[];
+  /** Static labels besides priority and severity (e.g. `signal`). */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly templates: AlertTemplates;
+}
+
+/** One rule per distinct `for`, each joined with the owner info (service, team). */
+export function kindAlertRules(model: Model, alert: KindAlert): AlertingRule[] {
+  const labels = { priority: alert.priority, severity: tierSeverity[alert.priority], ...alert.labels };
+  return forGroups(alert.name, alert.kind, alert.settings).map((group) =>
+    alertingRule(model, alert.name, withOwnerLabels(alert.kind, `(${alert.condition})${group.filter}`), group.for, labels, alert.templates),
+  );
+}
+
+const isDisabled = (target: { readonly disabledAlerts?: readonly string[] }, key: string): boolean => target.disabledAlerts?.includes(key) ?? false;
+
+/** Every service's `for` for the alert with spec key `key`, and whether it is switched off. */
+export function serviceSettings(model: Model, key: string, forOf: (service: ServiceModel) => string | undefined): TargetSettings[] {
+  return model.services.map((service) => ({ target: serviceTarget(service), for: forOf(service), disabled: isDisabled(service, key) }));
+}
+
+/** The same for pipelines; `applies` leaves out pipelines the alert does not cover (no required fields...). */
+export function pipelineSettings(
+  model: Model,
+  key: string,
+  forOf: (pipeline: PipelineModel) => string | undefined,
+  applies: (pipeline: PipelineModel) => boolean = () => true,
+): TargetSettings[] {
+  return model.pipelines.map((pipeline) => ({
+    target: pipelineTarget(pipeline),
+    for: forOf(pipeline),
+    disabled: isDisabled(pipeline, key) || !applies(pipeline),
+  }));
+}
+
+/** A service parameter with its default and every service's value. */
+export function serviceParameter(model: Model, alert: string, parameter: string, defaultValue: number, pick: (service: ServiceModel) => number): ParameterValues {
+  return { alert, parameter, kind: 'service', defaultValue, values: model.services.map((service) => ({ target: serviceTarget(service), value: pick(service) })) };
+}
+
+/** A pipeline parameter with its default and the value of every pipeline it applies to. */
+export function pipelineParameter(
+  model: Model,
+  alert: string,
+  parameter: string,
+  defaultValue: number,
+  pick: (pipeline: PipelineModel) => number | undefined,
+): ParameterValues {
+  const values = model.pipelines.flatMap((pipeline) => {
+    const value = pick(pipeline);
+    return value === undefined ? [] : [{ target: pipelineTarget(pipeline), value }];
+  });
+  return { alert, parameter, kind: 'pipeline', defaultValue, values };
 }

@@ -1,3 +1,5 @@
+import { parameterTemplate, targetLabelNames, valueFor, type ParameterValues } from './parameters.js';
+
 /**
  * Prometheus template functions (humanize, humanizePercentage, humanizeDuration, printf "%.4g"),
  * re-implemented so generated promtool tests can state the exact annotation text they expect.
@@ -106,11 +108,27 @@ const templateFunctions: Record<TemplateFunction, { readonly go: string; readonl
  * and as the text a test expects for a given value and labels. Parts are literal text,
  * `{ value: fn }` or `{ label: name }`.
  */
-export type TemplatePart = string | { readonly value: TemplateFunction } | { readonly label: string };
+export type TemplatePart =
+  | string
+  | { readonly value: TemplateFunction }
+  | { readonly label: string }
+  /** A per-target parameter (a threshold): read from its series when the target overrides it. */
+  | { readonly parameter: ParameterValues; readonly format: TemplateFunction };
+
+/** Go pipeline of a template function applied to `input`. */
+const goPipe = (fn: TemplateFunction, input: string): string => (fn === 'g4' ? `printf "%.4g" (${input})` : `${input} | ${fn}`);
 
 export function goTemplate(parts: readonly TemplatePart[]): string {
   return parts
-    .map((part) => (typeof part === 'string' ? part : 'value' in part ? templateFunctions[part.value].go : `{{ $labels.${part.label} }}`))
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if ('value' in part) return templateFunctions[part.value].go;
+      if ('parameter' in part) {
+        const fn = templateFunctions[part.format];
+        return parameterTemplate(part.parameter, (input) => goPipe(part.format, input), fn.render(part.parameter.defaultValue));
+      }
+      return `{{ $labels.${part.label} }}`;
+    })
     .join('');
 }
 
@@ -119,6 +137,10 @@ export function renderTemplate(parts: readonly TemplatePart[], value: number, la
     .map((part) => {
       if (typeof part === 'string') return part;
       if ('value' in part) return templateFunctions[part.value].render(value);
+      if ('parameter' in part) {
+        const target = Object.fromEntries(targetLabelNames[part.parameter.kind].map((name) => [name, labels[name] ?? '']));
+        return templateFunctions[part.format].render(valueFor(part.parameter, target));
+      }
       const labelValue = labels[part.label];
       if (labelValue === undefined) throw new Error(`template label "${part.label}" not among the expected labels`);
       return labelValue;

@@ -4,10 +4,11 @@
  */
 import type { GeneratedFile, Model, Priority } from '../model/types.js';
 import { alertDefinitions } from './alerts/index.js';
-import { recordingRuleGroup } from './recording.js';
 import { sloAlertDefinitions } from '../slo/alerts.js';
 import { sloRecordingGroups } from '../slo/recording.js';
-import type { AlertDefinition, AlertingRule, RuleGroup } from './types.js';
+import { infoRules, parameterRules } from './parameters.js';
+import { recordingRuleGroups } from './recording.js';
+import type { AlertDefinition, AlertingRule, RecordingRule, RuleGroup } from './types.js';
 
 export const ruleFiles = {
   recording: 'alerts/recording-rules.yml',
@@ -40,6 +41,17 @@ export function alertRules(model: Model, definition: AlertDefinition): AlertingR
   return rules;
 }
 
+/** Splits a group into groups of at most `limit` rules (`name`, `name-2`, ...), keeping rule order. */
+export function chunkGroup(group: RuleGroup, limit: number): RuleGroup[] {
+  if (group.rules.length <= limit) return [group];
+  const chunks: RuleGroup[] = [];
+  for (let index = 0; index < group.rules.length; index += limit) {
+    const part = chunks.length === 0 ? '' : `-${chunks.length + 1}`;
+    chunks.push({ ...group, name: `${group.name}${part}`, rules: group.rules.slice(index, index + limit) });
+  }
+  return chunks;
+}
+
 function tierGroups(model: Model, priority: Priority, definitions: readonly AlertDefinition[]): RuleGroup[] {
   return definitions
     .filter((definition) => definition.priority === priority)
@@ -47,19 +59,53 @@ function tierGroups(model: Model, priority: Priority, definitions: readonly Aler
     .filter((group) => group.rules.length > 0);
 }
 
+/**
+ * Constant series (rules/parameters.ts): who owns each target, and every parameter a target
+ * overrides. They never change between evaluations; a slower interval (constantGroupInterval) is
+ * not applied yet: live tests need them at the first evaluation.
+ */
+export const constantGroupInterval = '1m';
+
+function parameterGroups(model: Model, definitions: readonly AlertDefinition[]): RuleGroup[] {
+  const parameters = definitions.flatMap((definition) => definition.parameters?.(model) ?? []);
+  const groups: RuleGroup[] = [{ name: 'vigil-targets', rules: infoRules(model) }];
+  const overridden = parameterRules(parameters);
+  if (overridden.length > 0) groups.push({ name: 'vigil-parameters', rules: overridden });
+  return groups;
+}
+
+/** Recording rules an alert needs for its own condition (e.g. a per-pipeline expected silence), one group each. */
+function alertRecordingGroups(model: Model, definitions: readonly AlertDefinition[]): RuleGroup[] {
+  return definitions.flatMap((definition) => {
+    const rules: RecordingRule[] = definition.recordingRules?.(model) ?? [];
+    return rules.length === 0 ? [] : [{ name: `vigil-${definition.name}`, rules }];
+  });
+}
+
+export class RulerLimitError extends Error {}
+
 export function rulesGenerator(model: Model, definitions: readonly AlertDefinition[] = allAlertDefinitions): GeneratedFile[] {
-  const recording = recordingRuleGroup();
+  const limit = model.rulerLimits?.rulesPerGroup ?? Number.POSITIVE_INFINITY;
+  const chunked = (groups: readonly RuleGroup[]): RuleGroup[] => groups.flatMap((group) => chunkGroup(group, limit));
+  const recording = chunked([...parameterGroups(model, definitions), ...recordingRuleGroups(), ...alertRecordingGroups(model, definitions)]);
+  // SLO groups are already cut to the ruler's group size (slo/recording.ts).
   const slo = sloRecordingGroups(model);
-  const p1 = tierGroups(model, 'P1', definitions);
-  const p2 = tierGroups(model, 'P2', definitions);
+  const p1 = chunked(tierGroups(model, 'P1', definitions));
+  const p2 = chunked(tierGroups(model, 'P2', definitions));
+  const groupCount = recording.length + slo.length + p1.length + p2.length;
+  if (model.rulerLimits?.enforced === true && groupCount > model.rulerLimits.groupsPerTenant) {
+    throw new RulerLimitError(
+      `${model.source}: rulerLimits.groupsPerTenant: the rules need ${groupCount} groups of at most ${limit} rules, more than the limit of ${model.rulerLimits.groupsPerTenant}; raise the ruler's limits or split the spec per team`,
+    );
+  }
   const files: GeneratedFile[] = [
-    { path: ruleFiles.recording, format: 'yaml', data: { groups: [recording, ...slo] } },
+    { path: ruleFiles.recording, format: 'yaml', data: { groups: [...recording, ...slo] } },
     { path: ruleFiles.P1, format: 'yaml', data: { groups: p1 } },
     { path: ruleFiles.P2, format: 'yaml', data: { groups: p2 } },
   ];
   // Prometheus evaluates groups independently; promtool would pick an arbitrary order. Fixing
   // recording rules first makes test timing exact (live, alerts may lag one interval).
-  const groupOrder = [recording, ...slo, ...p1, ...p2].map((group) => group.name);
+  const groupOrder = [...recording, ...slo, ...p1, ...p2].map((group) => group.name);
   for (const definition of definitions) {
     const tests = definition.tests(model);
     if (tests.length === 0) continue;

@@ -18,11 +18,14 @@ export const recordingRuleNames = {
   pipelineItemsCreatedRate5m: 'pipeline:items_created:rate5m',
   pipelineItemsCreatedRate1h: 'pipeline:items_created:rate1h',
   pipelineItemsCreatedIncrease24h: 'pipeline:items_created:increase24h',
+  pipelineItemsCreatedRate1hBaseline: 'pipeline:items_created:rate1h_baseline',
   pipelineValidationErrorsRate5m: 'pipeline:item_validation_errors:rate5m',
   pipelineValidationErrorsRatioRate5m: 'pipeline:item_validation_errors:ratio_rate5m',
   pipelineFieldMissingRate1h: 'pipeline_field:item_field_missing:rate1h',
   pipelineFieldCoverageRatioRate1h: 'pipeline_field:item_field_coverage:ratio_rate1h',
+  pipelineLastItemTimestamp: 'pipeline:last_item_timestamp_seconds',
   pipelineLastItemAgeSeconds: 'pipeline:last_item_age_seconds',
+  jobFirstScrapeTimestamp: 'job:up:first_timestamp_seconds',
   instanceMemoryLimitRatio: 'instance:process_resident_memory_bytes:ratio_container_limit',
   instanceCpuLimitRatio: 'instance:process_cpu_seconds:ratio_rate5m_container_limit',
 } as const;
@@ -52,6 +55,12 @@ export const recordingRuleExpressions: Readonly<Record<RecordingRuleName, string
   [n.pipelineItemsCreatedRate5m]: `sum by (job, pipeline) (rate(${itemsCreated}[5m]))`,
   [n.pipelineItemsCreatedRate1h]: `sum by (job, pipeline) (rate(${itemsCreated}[1h]))`,
   [n.pipelineItemsCreatedIncrease24h]: `sum by (job, pipeline) (increase(${itemsCreated}[1d]))`,
+  // The normal rate for this hour: the same hour a day and a week earlier, whichever is lower
+  // (a Monday is compared with last Monday, and a Sunday never sets Monday's bar). Missing
+  // history (the first day, a gap) leaves only the other one, or nothing.
+  [n.pipelineItemsCreatedRate1hBaseline]:
+    `min by (job, pipeline) (label_replace(${'pipeline:items_created:rate1h'} offset 1d, "vigil_basis", "1d", "", "")` +
+    ` or label_replace(${'pipeline:items_created:rate1h'} offset 1w, "vigil_basis", "1w", "", ""))`,
   [n.pipelineValidationErrorsRate5m]: `sum by (job, pipeline) (rate(${validationErrors}[5m]))`,
   // Errors per created item. Either counter may be missing: no errors yet records 0, and
   // errors with no created item records +Inf (every item rejected), never nothing.
@@ -60,8 +69,14 @@ export const recordingRuleExpressions: Readonly<Record<RecordingRuleName, string
     ` / (${n.pipelineItemsCreatedRate5m} or ${n.pipelineValidationErrorsRate5m} * 0)`,
   [n.pipelineFieldMissingRate1h]: `sum by (job, pipeline, field) (rate(${fieldMissing}[1h]))`,
   [n.pipelineFieldCoverageRatioRate1h]: `1 - ${n.pipelineFieldMissingRate1h} / on (job, pipeline) group_left () ${n.pipelineItemsCreatedRate1h}`,
-  // Zero means "never created an item" (a gauge not yet set); it has no age.
-  [n.pipelineLastItemAgeSeconds]: `time() - max by (job, pipeline) (${lastItem} > 0)`,
+  // The last item across processes: a new process reports 0 until its own first item, and the
+  // recorded value carries the latest timestamp forward across restarts, deploys and scrape
+  // gaps (up to an hour without any evaluation, e.g. a Prometheus restart).
+  [n.pipelineLastItemTimestamp]: `max by (job, pipeline) (${lastItem} > 0 or last_over_time(${'pipeline:last_item_timestamp_seconds'}[1h]))`,
+  [n.pipelineLastItemAgeSeconds]: `time() - ${'pipeline:last_item_timestamp_seconds'}`,
+  // When Prometheus first saw each job (carried forward like the last item): a pipeline that
+  // never created an item has been silent since then.
+  [n.jobFirstScrapeTimestamp]: `min by (job) (timestamp(up) or last_over_time(${'job:up:first_timestamp_seconds'}[1h]))`,
   [n.instanceMemoryLimitRatio]:
     `max by (job, instance) (${defaultNodeMetrics.processResidentMemory.name})` +
     ` / on (job, instance) max by (job, instance) (${catalog.containerMemoryLimit.name})`,
@@ -80,6 +95,24 @@ export function recordingRules(): RecordingRule[] {
   }));
 }
 
-export function recordingRuleGroup(): RuleGroup {
-  return { name: 'vigil-recording', rules: recordingRules() };
+/**
+ * Rules over hour-long and day-long windows change slowly: they run in their own group at a
+ * slower interval later (slowRecordingInterval, not applied yet: panels must show data at once).
+ */
+export const slowRecordingInterval = '1m';
+const slowRules = new Set<RecordingRuleName>([
+  n.pipelineItemsCreatedRate1h,
+  n.pipelineItemsCreatedIncrease24h,
+  n.pipelineItemsCreatedRate1hBaseline,
+  n.pipelineFieldMissingRate1h,
+  n.pipelineFieldCoverageRatioRate1h,
+  n.jobFirstScrapeTimestamp,
+]);
+
+export function recordingRuleGroups(): RuleGroup[] {
+  const rules = recordingRules();
+  return [
+    { name: 'vigil-recording', rules: rules.filter((rule) => !slowRules.has(rule.record as RecordingRuleName)) },
+    { name: 'vigil-recording-1h', rules: rules.filter((rule) => slowRules.has(rule.record as RecordingRuleName)) },
+  ];
 }

@@ -3,6 +3,8 @@ import type { Duration, Priority, Severity } from '../model/types.js';
 export interface RecordingRule {
   readonly record: string;
   readonly expr: string;
+  /** Labels added to the recorded series (constant parameter and info series). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface AlertingRule {
@@ -15,6 +17,8 @@ export interface AlertingRule {
 
 export interface RuleGroup {
   readonly name: string;
+  /** Evaluation interval when it differs from the global one (slow groups for long windows). */
+  readonly interval?: Duration;
   readonly rules: readonly (RecordingRule | AlertingRule)[];
 }
 
@@ -52,4 +56,11 @@ export interface AlertDefinition {
   readonly rules: (model: import('../model/types.js').Model) => AlertingRule[];
   /** Tests for one representative instance (a service or pipeline) of the alert; empty when the model has none. */
   readonly tests: (model: import('../model/types.js').Model) => PromtoolTest[];
+  /**
+   * Per-target parameters the rules read as `vigil:alert_threshold` series (rules/parameters.ts).
+   * Their overrides are recorded once in the parameter groups; alerts without any leave it out.
+   */
+  readonly parameters?: (model: import('../model/types.js').Model) => import('./parameters.js').ParameterValues[];
+  /** Recording rules this alert's condition reads that depend on the model; rendered in a group `vigil-<alert>`. */
+  readonly recordingRules?: (model: import('../model/types.js').Model) => RecordingRule[];
 }

@@ -108,23 +108,35 @@ const labelMapSchema = z.record(
 
 const forOnly = z.strictObject({ for: durationSchema.optional() });
 
+/** `alerts.<name>: false` switches one alert off for one service or pipeline. */
+const orOff = <T extends z.ZodType>(settings: T) => z.union([settings, z.literal(false)], typeError('expected the alert\'s settings, or false to disable it'));
+
+const minEventsMessage = 'expected a whole number of events (at least 1)';
+/** Evidence minimum: a ratio alert fires only with at least this many events in its window. */
+const minEventsSchema = z.number(typeError(minEventsMessage)).int({ error: minEventsMessage }).min(1, { error: minEventsMessage });
+
 export const serviceAlertsSchema = z.strictObject({
-  serviceDown: forOnly.optional(),
-  highErrorRate: z.strictObject({ ratio: ratioSchema.optional(), for: durationSchema.optional() }).optional(),
-  highLatencyP95: z.strictObject({ seconds: positiveSchema.optional(), for: durationSchema.optional() }).optional(),
-  unhandledErrorsBurst: z
-    .strictObject({ count: countSchema.optional(), window: durationSchema.optional(), for: durationSchema.optional() })
-    .optional(),
-  memoryHigh: z.strictObject({ ratio: ratioSchema.optional(), for: durationSchema.optional() }).optional(),
-  cpuHigh: z.strictObject({ ratio: ratioSchema.optional(), for: durationSchema.optional() }).optional(),
-  eventLoopLagHigh: z.strictObject({ seconds: positiveSchema.optional(), for: durationSchema.optional() }).optional(),
-  dependencyDown: forOnly.optional(),
+  serviceDown: orOff(forOnly).optional(),
+  highErrorRate: orOff(
+    z.strictObject({ ratio: ratioSchema.optional(), minEvents: minEventsSchema.optional(), for: durationSchema.optional() }),
+  ).optional(),
+  highLatencyP95: orOff(z.strictObject({ seconds: positiveSchema.optional(), for: durationSchema.optional() })).optional(),
+  unhandledErrorsBurst: orOff(
+    z.strictObject({ count: countSchema.optional(), window: durationSchema.optional(), for: durationSchema.optional() }),
+  ).optional(),
+  memoryHigh: orOff(z.strictObject({ ratio: ratioSchema.optional(), for: durationSchema.optional() })).optional(),
+  cpuHigh: orOff(z.strictObject({ ratio: ratioSchema.optional(), for: durationSchema.optional() })).optional(),
+  eventLoopLagHigh: orOff(z.strictObject({ seconds: positiveSchema.optional(), for: durationSchema.optional() })).optional(),
+  dependencyDown: orOff(forOnly).optional(),
+  serviceRestarting: orOff(forOnly).optional(),
 });
 
 const serviceKindMessage = 'expected one of "api", "pipeline", "worker"';
 export const serviceSchema = z.strictObject({
   name: nameSchema,
   targets: targetsSchema,
+  /** The Prometheus job that scrapes this service, when it is not the service name. */
+  job: z.string(typeError('expected a job name')).regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, { error: 'expected a job name' }).optional(),
   kind: z.enum(['api', 'pipeline', 'worker'], typeError(serviceKindMessage)).optional(),
   team: nameSchema.optional(),
   metricsPath: metricsPathSchema.optional(),
@@ -133,9 +145,10 @@ export const serviceSchema = z.strictObject({
 });
 
 export const pipelineAlertsSchema = z.strictObject({
-  itemRateLow: forOnly.optional(),
-  fieldCoverageDrop: forOnly.optional(),
-  validationErrorsHigh: forOnly.optional(),
+  noItemsCreated: z.literal(false, typeError('expected false to disable it (the window is zeroItemsWindow)')).optional(),
+  itemRateLow: orOff(forOnly).optional(),
+  fieldCoverageDrop: orOff(forOnly).optional(),
+  validationErrorsHigh: orOff(z.strictObject({ minEvents: minEventsSchema.optional(), for: durationSchema.optional() })).optional(),
 });
 
 export const pipelineSchema = z.strictObject({
@@ -271,6 +284,12 @@ const timingSchema = z.strictObject({
   groupWait: durationSchema.optional(),
   groupInterval: durationSchema.optional(),
   repeatInterval: durationSchema.optional(),
+});
+
+/** Limits of the ruler that loads the rules (Mimir's defaults); they shape the rule groups. */
+export const rulerLimitsSchema = z.strictObject({
+  rulesPerGroup: countSchema.optional(),
+  groupsPerTenant: countSchema.optional(),
 });
 
 export const prometheusSettingsSchema = z.strictObject({
@@ -427,6 +446,13 @@ export const monitoringSpecSchema = z.strictObject({
   sites: z.array(siteSchema, typeError('expected a list of sites')).optional(),
   /** Render Kubernetes resources too (under kubernetes/). */
   kubernetes: kubernetesSettingsSchema.optional(),
+  /**
+   * Labels added to every selector the rules and dashboards generate (e.g. environment, cluster),
+   * so one central Prometheus or Mimir can hold several sites.
+   */
+  selectorLabels: labelMapSchema.optional(),
+  /** Ruler limits the rule groups must fit (defaults: Mimir's 20 rules per group, 70 groups per tenant). */
+  rulerLimits: rulerLimitsSchema.optional(),
   /** Named overrides selected with `--profile NAME` / `buildModel(..., { profile })`. */
   profiles: z.record(nameSchema, overridesSchema, typeError('expected a map of profile name to overrides')).optional(),
   /** The team's own alerting and recording rules, through the same pipeline as Vigil's. */

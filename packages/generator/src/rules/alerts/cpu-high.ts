@@ -1,15 +1,17 @@
 import { catalog, defaultNodeMetrics } from '@vigil/metrics/catalog';
 import type { Model } from '../../model/types.js';
-import { alertingRule, promtoolTest, quietChecks, selector, serviceLabels, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
-import { percentText, promNumber } from '../format.js';
+import { kindAlertRules, promtoolTest, quietChecks, serviceLabels, serviceParameter, serviceSettings, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
+import { serviceDefaults } from '../../model/defaults.js';
+import { humanizeDuration, percentText } from '../format.js';
+import { compare, settingsParameters, type ParameterValues } from '../parameters.js';
 import { recordingRuleNames } from '../recording.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'CPUHigh';
 
-const templates = (service: string, ratio: number): AlertTemplates => ({
-  summary: [`${service} (`, { label: 'instance' }, `) uses over ${percentText(ratio)} of its CPU`],
+const templates = (threshold: ParameterValues): AlertTemplates => ({
+  summary: [{ label: 'service' }, ' (', { label: 'instance' }, ') uses over ', { parameter: threshold, format: 'humanizePercentage' }, ' of its CPU'],
   description: [
     'CPU use of ',
     { label: 'instance' },
@@ -17,16 +19,18 @@ const templates = (service: string, ratio: number): AlertTemplates => ({
     { label: 'job' },
     ') is ',
     { value: 'humanizePercentage' },
-    ` of its CPU quota, or of one core when it has none (threshold ${percentText(ratio)}).`,
+    ' of its CPU quota, or of one core when it has none (threshold ', { parameter: threshold, format: 'humanizePercentage' }, ').',
   ],
 });
 
+const parameter = (model: Model): ParameterValues =>
+  serviceParameter(model, name, 'ratio', serviceDefaults.alerts.cpuHigh.ratio, (service) => service.alerts.cpuHigh.ratio);
+
+const settings = (model: Model) => serviceSettings(model, 'cpuHigh', (service) => service.alerts.cpuHigh.for);
+
 export function cpuHighRules(model: Model): AlertingRule[] {
-  return model.services.map((service) => {
-    const { ratio, for: forDuration } = service.alerts.cpuHigh;
-    const expr = `${selector(recordingRuleNames.instanceCpuLimitRatio, { job: service.job })} > ${promNumber(ratio)}`;
-    return alertingRule(model, name, expr, forDuration, serviceLabels(service, 'P2'), templates(service.name, ratio));
-  });
+  const threshold = parameter(model);
+  return kindAlertRules(model, { name, kind: 'service', priority: 'P2', condition: compare(recordingRuleNames.instanceCpuLimitRatio, '>', threshold), settings: settings(model), templates: templates(threshold) });
 }
 
 export function cpuHighTests(model: Model): PromtoolTest[] {
@@ -43,7 +47,7 @@ export function cpuHighTests(model: Model): PromtoolTest[] {
   const busyFrom = window + 2;
   const length = busyFrom + window + clock.forSteps + 5;
   const cores = 2;
-  const t = templates(service.name, ratio);
+  const t = templates(parameter(model));
   const usage = (coresAvailable: number, share: number): SeriesBuilder =>
     new SeriesBuilder().ramp(0, 0.1 * clock.step, busyFrom).rise(share * coresAvailable * clock.step, length - busyFrom);
   const labels = (instance: string) => ({ ...serviceLabels(service, 'P2'), job: service.job, instance });
@@ -114,4 +118,5 @@ export const cpuHighAlert: AlertDefinition = {
   },
   rules: cpuHighRules,
   tests: cpuHighTests,
+  parameters: (model) => [parameter(model), ...settingsParameters(name, 'service', settings(model))],
 };

@@ -1,61 +1,50 @@
 import { catalog } from '@vigil/metrics/catalog';
 import type { ExporterDependencyModel, Model } from '../../model/types.js';
 import { serviceDefaults } from '../../model/defaults.js';
-import { alertingRule, exporterFor, promtoolTest, quietChecks, selector, serviceLabels, testClock, testInterval, tierSeverity, type AlertTemplates } from '../common.js';
+import { exporterFor, kindAlertRules, promtoolTest, quietChecks, selector, serviceLabels, serviceSettings, testClock, testInterval, type AlertTemplates } from '../common.js';
+import { settingsParameters, type TargetSettings } from '../parameters.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'DependencyDown';
 
-const healthCheckTemplates = (service: string): AlertTemplates => ({
-  summary: [`${service}: critical dependency `, { label: 'check' }, ' is failing'],
+const templates = (): AlertTemplates => ({
+  summary: [{ label: 'service' }, ': critical dependency ', { label: 'check' }, ' is failing'],
   description: [
-    `The critical health check `,
+    'The critical dependency ',
     { label: 'check' },
-    ` of ${service} (job `,
+    ' of job ',
     { label: 'job' },
-    ') has been failing; health_check_status is ',
+    ' has been failing (its health check, or its exporter\'s up metric, is ',
     { value: 'g4' },
-    '.',
-  ],
-});
-
-const exporterTemplates = (dependency: string): AlertTemplates => ({
-  summary: [`Dependency ${dependency} is down`],
-  description: [
-    `The ${dependency} exporter (`,
-    { label: 'instance' },
-    `) cannot reach ${dependency}; its up metric is `,
-    { value: 'g4' },
-    '.',
+    ').',
   ],
 });
 
 /** The exporter metric that says whether the exporter reaches its database (node has none). */
 const exporterUpMetric: Partial<Record<ExporterDependencyModel['kind'], string>> = { postgres: 'pg_up', redis: 'redis_up' };
 
+/** Services (their critical checks) and the exporters that report a reachable database. */
+function settings(model: Model): TargetSettings[] {
+  const exporterForDuration = exporterFor(model, (service) => service.alerts.dependencyDown.for, serviceDefaults.alerts.dependencyDown.for);
+  const exporters = model.dependencies.flatMap((dependency): TargetSettings[] =>
+    dependency.kind === 'healthCheck' || exporterUpMetric[dependency.kind] === undefined
+      ? []
+      : [{ target: { job: dependency.job }, for: exporterForDuration, disabled: false }],
+  );
+  return [...serviceSettings(model, 'dependencyDown', (service) => service.alerts.dependencyDown.for), ...exporters];
+}
+
+/** A failing critical health check of a service, or an exporter that cannot reach its database (check = the dependency). */
 export function dependencyDownRules(model: Model): AlertingRule[] {
-  const rules = model.services.map((service) => {
-    const expr = `min by (job, check) (${selector(catalog.healthCheckStatus.name, { job: service.job, criticality: 'critical' })}) == 0`;
-    return alertingRule(model, name, expr, service.alerts.dependencyDown.for, serviceLabels(service, 'P1'), healthCheckTemplates(service.name));
+  const kinds = [...new Set(model.dependencies.flatMap((dependency) => (dependency.kind === 'healthCheck' ? [] : [dependency.kind])))].sort();
+  const exporterTerms = kinds.flatMap((kind) => {
+    const metric = exporterUpMetric[kind];
+    return metric === undefined ? [] : [`label_replace(${metric} == 0, "check", "$1", "job", "(.*)")`];
   });
-  const defaultFor = exporterFor(model, (service) => service.alerts.dependencyDown.for, serviceDefaults.alerts.dependencyDown.for);
-  for (const dependency of model.dependencies) {
-    if (dependency.kind === 'healthCheck') continue;
-    const metric = exporterUpMetric[dependency.kind];
-    if (metric === undefined) continue;
-    rules.push(
-      alertingRule(
-        model,
-        name,
-        `${selector(metric, { job: dependency.job })} == 0`,
-        defaultFor,
-        { check: dependency.name, priority: 'P1', service: dependency.name, severity: tierSeverity.P1, team: dependency.team },
-        exporterTemplates(dependency.name),
-      ),
-    );
-  }
-  return rules;
+  const healthChecks = `min by (job, check) (${selector(catalog.healthCheckStatus.name, { criticality: 'critical' })}) == 0`;
+  const condition = [healthChecks, ...exporterTerms].join('\nor\n');
+  return kindAlertRules(model, { name, kind: 'service', priority: 'P1', condition, settings: settings(model), templates: templates() });
 }
 
 export function dependencyDownTests(model: Model): PromtoolTest[] {
@@ -69,13 +58,12 @@ export function dependencyDownTests(model: Model): PromtoolTest[] {
   const failAt = 10;
   const length = failAt + clock.forSteps + 10;
   const labels = { ...serviceLabels(service, 'P1'), job: service.job, check };
-  const templates = healthCheckTemplates(service.name);
   const firing = promtoolTest(
     model,
     `${name}: critical check "${check}" fails from step ${failAt}`,
     clock,
     name,
-    templates,
+    templates(),
     [{ name: status(check, 'critical'), values: new SeriesBuilder().constant(1, failAt).constant(0, length - failAt).encode() }],
     [
       { at: (failAt + clock.forSteps - 1) * clock.step, alerts: [] },
@@ -95,7 +83,7 @@ export function dependencyDownTests(model: Model): PromtoolTest[] {
     `${name}: a single failed run, a restart gap and a failing warning-level check never fire`,
     clock,
     name,
-    templates,
+    templates(),
     [
       { name: status(check, 'critical'), values: flapping.encode() },
       { name: status('optional-feed', 'warning'), values: new SeriesBuilder().constant(0, healthyLength).encode() },
@@ -126,4 +114,5 @@ export const dependencyDownAlert: AlertDefinition = {
   },
   rules: dependencyDownRules,
   tests: dependencyDownTests,
+  parameters: (model) => settingsParameters(name, 'service', settings(model)),
 };

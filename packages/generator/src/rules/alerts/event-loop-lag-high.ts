@@ -1,15 +1,17 @@
 import { defaultNodeMetrics } from '@vigil/metrics/catalog';
 import type { Model } from '../../model/types.js';
-import { alertingRule, promtoolTest, quietChecks, selector, serviceLabels, testClock, testInterval, type AlertTemplates } from '../common.js';
-import { humanizeDuration, promNumber } from '../format.js';
+import { kindAlertRules, promtoolTest, quietChecks, serviceLabels, serviceParameter, serviceSettings, testClock, testInterval, type AlertTemplates } from '../common.js';
+import { serviceDefaults } from '../../model/defaults.js';
+import { humanizeDuration, percentText } from '../format.js';
+import { compare, settingsParameters, type ParameterValues } from '../parameters.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'EventLoopLagHigh';
 const lagMetric = defaultNodeMetrics.eventLoopLagP99.name;
 
-const templates = (service: string, seconds: number): AlertTemplates => ({
-  summary: [`${service} (`, { label: 'instance' }, `): event-loop lag p99 above ${humanizeDuration(seconds)}`],
+const templates = (threshold: ParameterValues): AlertTemplates => ({
+  summary: [{ label: 'service' }, ' (', { label: 'instance' }, '): event-loop lag p99 above ', { parameter: threshold, format: 'humanizeDuration' }],
   description: [
     'The p99 event-loop lag of ',
     { label: 'instance' },
@@ -17,16 +19,18 @@ const templates = (service: string, seconds: number): AlertTemplates => ({
     { label: 'job' },
     ') is ',
     { value: 'humanizeDuration' },
-    ` (threshold ${humanizeDuration(seconds)}). Every request and timer on the instance waits this long.`,
+    ' (threshold ', { parameter: threshold, format: 'humanizeDuration' }, '). Every request and timer on the instance waits this long.',
   ],
 });
 
+const parameter = (model: Model): ParameterValues =>
+  serviceParameter(model, name, 'seconds', serviceDefaults.alerts.eventLoopLagHigh.seconds, (service) => service.alerts.eventLoopLagHigh.seconds);
+
+const settings = (model: Model) => serviceSettings(model, 'eventLoopLagHigh', (service) => service.alerts.eventLoopLagHigh.for);
+
 export function eventLoopLagHighRules(model: Model): AlertingRule[] {
-  return model.services.map((service) => {
-    const { seconds, for: forDuration } = service.alerts.eventLoopLagHigh;
-    const expr = `max by (job, instance) (${selector(lagMetric, { job: service.job })}) > ${promNumber(seconds)}`;
-    return alertingRule(model, name, expr, forDuration, serviceLabels(service, 'P2'), templates(service.name, seconds));
-  });
+  const threshold = parameter(model);
+  return kindAlertRules(model, { name, kind: 'service', priority: 'P2', condition: compare(`max by (job, instance) (${lagMetric})`, '>', threshold), settings: settings(model), templates: templates(threshold) });
 }
 
 export function eventLoopLagHighTests(model: Model): PromtoolTest[] {
@@ -38,7 +42,7 @@ export function eventLoopLagHighTests(model: Model): PromtoolTest[] {
   const lag = seriesName(lagMetric, { job: service.job, instance });
   const lagFrom = 10;
   const length = lagFrom + clock.forSteps + 5;
-  const t = templates(service.name, seconds);
+  const t = templates(parameter(model));
   const firing = promtoolTest(
     model,
     `${name}: lag p99 jumps to ${humanizeDuration(seconds * 2)} at step ${lagFrom}`,
@@ -93,4 +97,5 @@ export const eventLoopLagHighAlert: AlertDefinition = {
   },
   rules: eventLoopLagHighRules,
   tests: eventLoopLagHighTests,
+  parameters: (model) => [parameter(model), ...settingsParameters(name, 'service', settings(model))],
 };

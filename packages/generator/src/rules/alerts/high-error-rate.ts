@@ -1,37 +1,58 @@
 import { catalog } from '@vigil/metrics/catalog';
 import type { Model } from '../../model/types.js';
-import { alertingRule, promtoolTest, quietChecks, selector, serviceLabels, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
-import { percentText, promNumber } from '../format.js';
+import { kindAlertRules, promtoolTest, quietChecks, serviceLabels, serviceParameter, serviceSettings, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
+import { serviceDefaults } from '../../model/defaults.js';
+import { compare, settingsParameters, type ParameterValues } from '../parameters.js';
 import { recordingRuleNames } from '../recording.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'HighErrorRate';
 
-function templates(service: string, ratio: number): AlertTemplates {
+const defaults = serviceDefaults.alerts.highErrorRate;
+
+function parameters(model: Model): { ratio: ParameterValues; minEvents: ParameterValues } {
   return {
-    summary: [`${service} answers more than ${percentText(ratio)} of requests with 5xx`],
+    ratio: serviceParameter(model, name, 'ratio', defaults.ratio, (service) => service.alerts.highErrorRate.ratio),
+    minEvents: serviceParameter(model, name, 'min_events', defaults.minEvents, (service) => service.alerts.highErrorRate.minEvents ?? defaults.minEvents),
+  };
+}
+
+function templates(model: Model): AlertTemplates {
+  const { ratio, minEvents } = parameters(model);
+  return {
+    summary: [{ label: 'service' }, ' answers more than ', { parameter: ratio, format: 'humanizePercentage' }, ' of requests with 5xx'],
     description: [
       { value: 'humanizePercentage' },
-      ` of the requests to ${'job '}`,
+      ' of the requests to job ',
       { label: 'job' },
-      ` were answered 5xx over the last 5 minutes (threshold ${percentText(ratio)}).`,
+      ' were answered 5xx over the last 5 minutes (threshold ',
+      { parameter: ratio, format: 'humanizePercentage' },
+      ', with at least ',
+      { parameter: minEvents, format: 'g4' },
+      ' requests in the window).',
     ],
   };
 }
 
+const settings = (model: Model) => serviceSettings(model, 'highErrorRate', (service) => service.alerts.highErrorRate.for);
+
+/**
+ * The 5xx share over 5m, only with evidence: at least `min_events` requests in the window, so
+ * one or two 5xx on a quiet service (or just after a restart) never page.
+ */
 export function highErrorRateRules(model: Model): AlertingRule[] {
-  return model.services.map((service) => {
-    const { ratio, for: forDuration } = service.alerts.highErrorRate;
-    const expr = `${selector(recordingRuleNames.jobRequestErrorsRatioRate5m, { job: service.job })} > ${promNumber(ratio)}`;
-    return alertingRule(model, name, expr, forDuration, serviceLabels(service, 'P1'), templates(service.name, ratio));
-  });
+  const { ratio, minEvents } = parameters(model);
+  const evidence = compare(`${recordingRuleNames.jobRequestsRate5m} * 300`, '>=', minEvents);
+  const condition = `${compare(recordingRuleNames.jobRequestErrorsRatioRate5m, '>', ratio)}\nand on (job)\n${evidence}`;
+  return kindAlertRules(model, { name, kind: 'service', priority: 'P1', condition, settings: settings(model), templates: templates(model) });
 }
 
 export function highErrorRateTests(model: Model): PromtoolTest[] {
   const service = model.services.find((candidate) => candidate.kind === 'api') ?? model.services[0];
   if (service === undefined) return [];
   const { ratio, for: forDuration } = service.alerts.highErrorRate;
+  const minEvents = service.alerts.highErrorRate.minEvents ?? defaults.minEvents;
   const clock = testClock(windowTestInterval(testInterval(model, service), '5m'), forDuration);
   const window = clock.steps('5m');
   const instance = service.targets[0]!;
@@ -54,7 +75,7 @@ export function highErrorRateTests(model: Model): PromtoolTest[] {
     `${name}: ${failing}% of requests fail from step ${startAt}`,
     clock,
     name,
-    templates(service.name, ratio),
+    templates(model),
     [
       { name: count('200'), values: new SeriesBuilder().ramp(0, 100, startAt).rise(100 - failing, length - startAt).encode() },
       { name: count('500'), values: new SeriesBuilder().constant(0, startAt).rise(failing, length - startAt).encode() },
@@ -76,14 +97,30 @@ export function highErrorRateTests(model: Model): PromtoolTest[] {
     `${name}: ${quiet}% of requests fail, with a restart and a scrape gap; never fires`,
     clock,
     name,
-    templates(service.name, ratio),
+    templates(model),
     [
       { name: count('200'), values: healthyCounter(100 - quiet) },
       { name: count('500'), values: healthyCounter(quiet) },
     ],
     quietChecks(clock, window, healthyLength - 1, Math.max(1, Math.floor(window / 2))),
   );
-  return [firing, healthy];
+  // Low traffic: a request every ~30s and one or two 5xx among them, after a restart. The share
+  // is far above the threshold but the window holds fewer requests than the evidence minimum.
+  const quietPerStep = minEvents / (2 * window);
+  const lowLength = window * 4;
+  const lowTraffic = promtoolTest(
+    model,
+    `${name}: ${quietPerStep} request(s) per step with one 5xx in three, under ${minEvents} requests per window; never fires`,
+    clock,
+    name,
+    templates(model),
+    [
+      { name: count('200'), values: new SeriesBuilder().ramp(0, quietPerStep, window).gap(1).ramp(0, quietPerStep, lowLength - window - 1).encode() },
+      { name: count('500'), values: new SeriesBuilder().constant(0, window).gap(1).ramp(0, 1 / 3, lowLength - window - 1).encode() },
+    ],
+    quietChecks(clock, window, lowLength - 1, Math.max(1, Math.floor(window / 4))),
+  );
+  return [firing, healthy, lowTraffic];
 }
 
 export const highErrorRateAlert: AlertDefinition = {
@@ -107,4 +144,8 @@ export const highErrorRateAlert: AlertDefinition = {
   },
   rules: highErrorRateRules,
   tests: highErrorRateTests,
+  parameters: (model) => {
+    const { ratio, minEvents } = parameters(model);
+    return [ratio, minEvents, ...settingsParameters(name, 'service', settings(model))];
+  },
 };

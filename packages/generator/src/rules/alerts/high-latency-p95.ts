@@ -1,26 +1,33 @@
 import { catalog, latencyBucketsSeconds } from '@vigil/metrics/catalog';
 import type { Model } from '../../model/types.js';
-import { alertingRule, promtoolTest, quietChecks, selector, serviceLabels, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
-import { humanizeDuration, promNumber } from '../format.js';
+import { kindAlertRules, promtoolTest, quietChecks, serviceLabels, serviceParameter, serviceSettings, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
+import { serviceDefaults } from '../../model/defaults.js';
+import { humanizeDuration, percentText } from '../format.js';
+import { compare, settingsParameters, type ParameterValues } from '../parameters.js';
 import { recordingRuleNames } from '../recording.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'HighLatencyP95';
 
-const requestTemplates = (service: string, seconds: number): AlertTemplates => ({
-  summary: [`${service}: p95 request latency above ${humanizeDuration(seconds)}`],
+const parameter = (model: Model): ParameterValues =>
+  serviceParameter(model, name, 'seconds', serviceDefaults.alerts.highLatencyP95.seconds, (service) => service.alerts.highLatencyP95.seconds);
+
+const requestTemplates = (seconds: ParameterValues): AlertTemplates => ({
+  summary: [{ label: 'service' }, ': p95 request latency above ', { parameter: seconds, format: 'humanizeDuration' }],
   description: [
     'The p95 latency of HTTP requests to job ',
     { label: 'job' },
     ' is ',
     { value: 'humanizeDuration' },
-    ` over the last 5 minutes (threshold ${humanizeDuration(seconds)}).`,
+    ' over the last 5 minutes (threshold ',
+    { parameter: seconds, format: 'humanizeDuration' },
+    ').',
   ],
 });
 
-const operationTemplates = (service: string, seconds: number): AlertTemplates => ({
-  summary: [`${service}: p95 latency of operation `, { label: 'operation' }, ` above ${humanizeDuration(seconds)}`],
+const operationTemplates = (seconds: ParameterValues): AlertTemplates => ({
+  summary: [{ label: 'service' }, ': p95 latency of operation ', { label: 'operation' }, ' above ', { parameter: seconds, format: 'humanizeDuration' }],
   description: [
     'The p95 latency of operation ',
     { label: 'operation' },
@@ -28,34 +35,32 @@ const operationTemplates = (service: string, seconds: number): AlertTemplates =>
     { label: 'job' },
     ' is ',
     { value: 'humanizeDuration' },
-    ` over the last 5 minutes (threshold ${humanizeDuration(seconds)}).`,
+    ' over the last 5 minutes (threshold ',
+    { parameter: seconds, format: 'humanizeDuration' },
+    ').',
   ],
 });
 
+const settings = (model: Model) => serviceSettings(model, 'highLatencyP95', (service) => service.alerts.highLatencyP95.for);
+
+/** Two rules (sets) share the alert name; the `signal` label keeps their series distinct. */
 export function highLatencyP95Rules(model: Model): AlertingRule[] {
-  return model.services.flatMap((service) => {
-    const { seconds, for: forDuration } = service.alerts.highLatencyP95;
-    // Two rules share the alert name; the `signal` label keeps their series distinct.
-    const labels = serviceLabels(service, 'P2');
-    return [
-      alertingRule(
-        model,
-        name,
-        `${selector(recordingRuleNames.jobRequestDurationP95, { job: service.job })} > ${promNumber(seconds)}`,
-        forDuration,
-        { ...labels, signal: 'requests' },
-        requestTemplates(service.name, seconds),
-      ),
-      alertingRule(
-        model,
-        name,
-        `${selector(recordingRuleNames.jobOperationDurationP95, { job: service.job })} > ${promNumber(seconds)}`,
-        forDuration,
-        { ...labels, signal: 'operations' },
-        operationTemplates(service.name, seconds),
-      ),
-    ];
-  });
+  const seconds = parameter(model);
+  const common = { name, kind: 'service' as const, priority: 'P2' as const, settings: settings(model) };
+  return [
+    ...kindAlertRules(model, {
+      ...common,
+      condition: compare(recordingRuleNames.jobRequestDurationP95, '>', seconds),
+      labels: { signal: 'requests' },
+      templates: requestTemplates(seconds),
+    }),
+    ...kindAlertRules(model, {
+      ...common,
+      condition: compare(recordingRuleNames.jobOperationDurationP95, '>', seconds),
+      labels: { signal: 'operations' },
+      templates: operationTemplates(seconds),
+    }),
+  ];
 }
 
 const bounds = [...latencyBucketsSeconds.map(String), '+Inf'];
@@ -98,7 +103,7 @@ export function highLatencyP95Tests(model: Model): PromtoolTest[] {
     `${name}: requests take about ${humanizeDuration(p95)} from step ${slowFrom}`,
     clock,
     name,
-    requestTemplates(service.name, seconds),
+    requestTemplates(parameter(model)),
     bucketSeries(catalog.httpRequestDuration.name, requestLabels, slowFloor, slowShape),
     [
       { at: (slowFrom + clock.forSteps - 1) * clock.step, alerts: [] },
@@ -110,7 +115,7 @@ export function highLatencyP95Tests(model: Model): PromtoolTest[] {
     `${name}: operation db.query takes about ${humanizeDuration(p95)} from step ${slowFrom}`,
     clock,
     name,
-    operationTemplates(service.name, seconds),
+    operationTemplates(parameter(model)),
     bucketSeries(catalog.operationDuration.name, operationLabels, slowFloor, slowShape),
     [
       { at: (slowFrom + clock.forSteps - 1) * clock.step, alerts: [] },
@@ -129,7 +134,7 @@ export function highLatencyP95Tests(model: Model): PromtoolTest[] {
     `${name}: fast requests and operations with a restart and a scrape gap; never fires`,
     clock,
     name,
-    requestTemplates(service.name, seconds),
+    requestTemplates(parameter(model)),
     [
       ...bucketSeries(catalog.httpRequestDuration.name, requestLabels, 0, fastObservations),
       ...bucketSeries(catalog.operationDuration.name, operationLabels, 0, fastObservations),
@@ -160,4 +165,5 @@ export const highLatencyP95Alert: AlertDefinition = {
   },
   rules: highLatencyP95Rules,
   tests: highLatencyP95Tests,
+  parameters: (model) => [parameter(model), ...settingsParameters(name, 'service', settings(model))],
 };

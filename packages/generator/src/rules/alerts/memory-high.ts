@@ -1,15 +1,17 @@
 import { catalog, defaultNodeMetrics } from '@vigil/metrics/catalog';
 import type { Model } from '../../model/types.js';
-import { alertingRule, promtoolTest, quietChecks, selector, serviceLabels, testClock, testInterval, type AlertTemplates } from '../common.js';
-import { percentText, promNumber } from '../format.js';
+import { kindAlertRules, promtoolTest, quietChecks, serviceLabels, serviceParameter, serviceSettings, testClock, testInterval, type AlertTemplates } from '../common.js';
+import { serviceDefaults } from '../../model/defaults.js';
+import { humanizeDuration, percentText } from '../format.js';
+import { compare, settingsParameters, type ParameterValues } from '../parameters.js';
 import { recordingRuleNames } from '../recording.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'MemoryHigh';
 
-const templates = (service: string, ratio: number): AlertTemplates => ({
-  summary: [`${service} (`, { label: 'instance' }, `) uses over ${percentText(ratio)} of its container memory limit`],
+const templates = (threshold: ParameterValues): AlertTemplates => ({
+  summary: [{ label: 'service' }, ' (', { label: 'instance' }, ') uses over ', { parameter: threshold, format: 'humanizePercentage' }, ' of its container memory limit'],
   description: [
     'Resident memory of ',
     { label: 'instance' },
@@ -17,17 +19,19 @@ const templates = (service: string, ratio: number): AlertTemplates => ({
     { label: 'job' },
     ') is ',
     { value: 'humanizePercentage' },
-    ` of its container's memory limit (threshold ${percentText(ratio)}). Near the limit the process is OOM-killed.`,
+    " of its container's memory limit (threshold ", { parameter: threshold, format: 'humanizePercentage' }, '). Near the limit the process is OOM-killed.',
   ],
 });
 
 /** Only instances that export container_memory_limit_bytes have the ratio: a host's memory is not the limit. */
+const parameter = (model: Model): ParameterValues =>
+  serviceParameter(model, name, 'ratio', serviceDefaults.alerts.memoryHigh.ratio, (service) => service.alerts.memoryHigh.ratio);
+
+const settings = (model: Model) => serviceSettings(model, 'memoryHigh', (service) => service.alerts.memoryHigh.for);
+
 export function memoryHighRules(model: Model): AlertingRule[] {
-  return model.services.map((service) => {
-    const { ratio, for: forDuration } = service.alerts.memoryHigh;
-    const expr = `${selector(recordingRuleNames.instanceMemoryLimitRatio, { job: service.job })} > ${promNumber(ratio)}`;
-    return alertingRule(model, name, expr, forDuration, serviceLabels(service, 'P2'), templates(service.name, ratio));
-  });
+  const threshold = parameter(model);
+  return kindAlertRules(model, { name, kind: 'service', priority: 'P2', condition: compare(recordingRuleNames.instanceMemoryLimitRatio, '>', threshold), settings: settings(model), templates: templates(threshold) });
 }
 
 export function memoryHighTests(model: Model): PromtoolTest[] {
@@ -42,7 +46,7 @@ export function memoryHighTests(model: Model): PromtoolTest[] {
   const highShare = (1 + ratio) / 2;
   const growAt = 10;
   const length = growAt + clock.forSteps + 5;
-  const t = templates(service.name, ratio);
+  const t = templates(parameter(model));
   const firing = promtoolTest(
     model,
     `${name}: resident memory reaches ${percentText(highShare)} of the limit at step ${growAt}`,
@@ -114,4 +118,5 @@ export const memoryHighAlert: AlertDefinition = {
   },
   rules: memoryHighRules,
   tests: memoryHighTests,
+  parameters: (model) => [parameter(model), ...settingsParameters(name, 'service', settings(model))],
 };

@@ -1,34 +1,50 @@
 import { catalog } from '@vigil/metrics/catalog';
-import type { Model } from '../../model/types.js';
-import { alertingRule, exactAlternation, pipelineLabels, promtoolTest, quietChecks, selector, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
-import { percentText, promNumber } from '../format.js';
+import type { Model, PipelineModel } from '../../model/types.js';
+import { exactAlternation, kindAlertRules, pipelineLabels, pipelineParameter, pipelineSettings, promtoolTest, quietChecks, selector, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
+import { pipelineDefaults } from '../../model/defaults.js';
+import { compare, settingsParameters, type ParameterValues } from '../parameters.js';
 import { recordingRuleNames } from '../recording.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'PipelineFieldCoverageDrop';
 
-const templates = (pipeline: string, floor: number): AlertTemplates => ({
-  summary: [`Pipeline ${pipeline}: required field `, { label: 'field' }, ' is often missing'],
+const floorParameter = (model: Model): ParameterValues =>
+  pipelineParameter(model, name, 'floor', pipelineDefaults.coverageFloor, (pipeline) => pipeline.alerts.fieldCoverageDrop?.floor);
+
+const templates = (floor: ParameterValues): AlertTemplates => ({
+  summary: ['Pipeline ', { label: 'pipeline' }, ': required field ', { label: 'field' }, ' is often missing'],
   description: [
     'Only ',
     { value: 'humanizePercentage' },
-    ` of the items pipeline ${pipeline} created over the last hour carried the required field `,
+    ' of the items pipeline ',
+    { label: 'pipeline' },
+    ' created over the last hour carried the required field ',
     { label: 'field' },
-    ` (floor ${percentText(floor)}).`,
+    ' (floor ',
+    { parameter: floor, format: 'humanizePercentage' },
+    ').',
   ],
 });
 
+const applies = (pipeline: PipelineModel): boolean => pipeline.alerts.fieldCoverageDrop !== undefined;
+const settings = (model: Model) => pipelineSettings(model, 'fieldCoverageDrop', (pipeline) => pipeline.alerts.fieldCoverageDrop?.for).filter((_, index) => applies(model.pipelines[index]!));
+
+/**
+ * Coverage of the fields any pipeline of the spec requires (a bounded set of names, not one
+ * per pipeline): only pipelines that track a field have its series.
+ */
 export function pipelineFieldCoverageDropRules(model: Model): AlertingRule[] {
-  return model.pipelines.flatMap((pipeline) => {
-    const parameters = pipeline.alerts.fieldCoverageDrop;
-    if (parameters === undefined) return [];
-    const expr = `${selector(
-      recordingRuleNames.pipelineFieldCoverageRatioRate1h,
-      { job: pipeline.job, pipeline: pipeline.name },
-      { field: exactAlternation(parameters.requiredFields) },
-    )} < ${promNumber(parameters.floor)}`;
-    return [alertingRule(model, name, expr, parameters.for, pipelineLabels(pipeline, 'P2'), templates(pipeline.name, parameters.floor))];
+  const fields = [...new Set(model.pipelines.flatMap((pipeline) => pipeline.alerts.fieldCoverageDrop?.requiredFields ?? []))].sort();
+  if (fields.length === 0) return [];
+  const coverage = selector(recordingRuleNames.pipelineFieldCoverageRatioRate1h, {}, { field: exactAlternation(fields) });
+  return kindAlertRules(model, {
+    name,
+    kind: 'pipeline',
+    priority: 'P2',
+    condition: compare(coverage, '<', floorParameter(model)),
+    settings: settings(model),
+    templates: templates(floorParameter(model)),
   });
 }
 
@@ -45,7 +61,7 @@ export function pipelineFieldCoverageDropTests(model: Model): PromtoolTest[] {
   const created = seriesName(catalog.itemsCreated.name, { ...base, source: 'test' });
   const missing = (fieldName: string): string => seriesName(catalog.itemFieldMissing.name, { ...base, field: fieldName });
   const labels = { ...pipelineLabels(pipeline, 'P2'), job: pipeline.job, field };
-  const t = templates(pipeline.name, parameters.floor);
+  const t = templates(floorParameter(model));
   // 100 items per step; coverage falls to half the floor.
   const missingPerStep = Math.ceil(100 - 50 * parameters.floor);
   const dropAt = window + 2;
@@ -118,4 +134,5 @@ export const pipelineFieldCoverageDropAlert: AlertDefinition = {
   },
   rules: pipelineFieldCoverageDropRules,
   tests: pipelineFieldCoverageDropTests,
+  parameters: (model) => [floorParameter(model), ...settingsParameters(name, 'pipeline', settings(model))],
 };

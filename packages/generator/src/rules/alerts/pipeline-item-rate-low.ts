@@ -1,98 +1,121 @@
 import { catalog } from '@vigil/metrics/catalog';
 import type { Model } from '../../model/types.js';
-import { alertingRule, pipelineLabels, promtoolTest, quietChecks, selector, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
-import { formatG4, percentText, promNumber } from '../format.js';
+import { pipelineDefaults } from '../../model/defaults.js';
+import { kindAlertRules, pipelineLabels, pipelineParameter, pipelineSettings, promtoolTest, quietChecks, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
+import { compare, overrides, settingsParameters, thresholdSelector, type ParameterValues } from '../parameters.js';
+import { expectedRateParameter } from './pipeline-no-items-created.js';
 import { recordingRuleNames } from '../recording.js';
-import { SeriesBuilder, seriesName } from '../series.js';
+import { encodeSeries, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'PipelineItemRateLow';
 
-const templates = (pipeline: string, floorPerSecond: number, floorRatio: number, expectedPerDay: number): AlertTemplates => ({
-  summary: [`Pipeline ${pipeline} creates items below its expected rate`],
+const floorParameter = (model: Model): ParameterValues =>
+  pipelineParameter(model, name, 'floor_ratio', pipelineDefaults.rateFloorRatio, (pipeline) => pipeline.alerts.itemRateLow?.floorRatio);
+
+const minItemsParameter = (model: Model): ParameterValues =>
+  pipelineParameter(model, name, 'min_items', pipelineDefaults.rateFloorMinItems, () => undefined);
+
+const templates = (floor: ParameterValues): AlertTemplates => ({
+  summary: ['Pipeline ', { label: 'pipeline' }, ' creates items well below its usual rate for this hour'],
   description: [
-    `Pipeline ${pipeline} (job `,
+    'Pipeline ',
+    { label: 'pipeline' },
+    ' (job ',
     { label: 'job' },
-    ') created ',
-    { value: 'g4' },
-    ` items/s over the last hour, under the floor of ${formatG4(floorPerSecond)} items/s (${percentText(floorRatio)} of the expected ${expectedPerDay} a day).`,
+    ') created items over the last hour at ',
+    { value: 'humanizePercentage' },
+    ' of its rate at the same hour a day and a week earlier (the lower of the two), under the floor of ',
+    { parameter: floor, format: 'humanizePercentage' },
+    '.',
   ],
 });
 
+const settings = (model: Model) =>
+  pipelineSettings(model, 'itemRateLow', (pipeline) => pipeline.alerts.itemRateLow?.for).filter((_, index) => model.pipelines[index]!.alerts.itemRateLow !== undefined);
+
+/**
+ * The hourly rate against the same hour a day and a week earlier (seasonality-aware: a normal
+ * night is compared with normal nights), with a volume guard: the baseline hour must hold at
+ * least `min_items` items, so a quiet hour's noise never raises a ticket. Only pipelines that
+ * declare an expected rate (steady ones) are covered; without history there is no baseline.
+ */
 export function pipelineItemRateLowRules(model: Model): AlertingRule[] {
-  return model.pipelines.flatMap((pipeline) => {
-    const parameters = pipeline.alerts.itemRateLow;
-    if (parameters === undefined || pipeline.expectedItemsPerDay === undefined) return [];
-    // rate over 1h underestimates while Prometheus has less than an hour of samples; wait for a
-    // full window of scrapes so a fresh Prometheus (or a short-`for` test profile) does not fire.
-    const expr =
-      `${selector(recordingRuleNames.pipelineItemsCreatedRate1h, { job: pipeline.job, pipeline: pipeline.name })} < ${promNumber(parameters.floorPerSecond)}` +
-      `\nand on (job) count by (job) (${selector('up', { job: pipeline.job })} offset 1h)`;
-    return [
-      alertingRule(
-        model,
-        name,
-        expr,
-        parameters.for,
-        pipelineLabels(pipeline, 'P2'),
-        templates(pipeline.name, parameters.floorPerSecond, parameters.floorRatio, pipeline.expectedItemsPerDay),
-      ),
-    ];
-  });
+  const declared = expectedRateParameter(model);
+  if (overrides(declared).length === 0) return [];
+  const r = recordingRuleNames;
+  const ratio = `${r.pipelineItemsCreatedRate1h} / on (job, pipeline) ${r.pipelineItemsCreatedRate1hBaseline}`;
+  const condition = [
+    compare(ratio, '<', floorParameter(model)),
+    compare(`${r.pipelineItemsCreatedRate1hBaseline} * 3600`, '>=', minItemsParameter(model)),
+    thresholdSelector(declared),
+  ].join('\nand on (job, pipeline)\n');
+  return kindAlertRules(model, { name, kind: 'pipeline', priority: 'P2', condition, settings: settings(model), templates: templates(floorParameter(model)) });
+}
+
+/** Share of the daily mean per hour of day: a people-driven day with a night lull at a tenth. */
+export function diurnalShare(hour: number): number {
+  return hour < 6 ? 0.1 : 1.3;
 }
 
 export function pipelineItemRateLowTests(model: Model): PromtoolTest[] {
-  const pipeline = model.pipelines.find((candidate) => candidate.alerts.itemRateLow !== undefined);
+  const pipeline = model.pipelines.find((candidate) => candidate.alerts.itemRateLow !== undefined && !candidate.disabledAlerts?.includes('itemRateLow'));
   const parameters = pipeline?.alerts.itemRateLow;
   if (pipeline === undefined || parameters === undefined || pipeline.expectedItemsPerDay === undefined) return [];
   const service = model.services.find((candidate) => candidate.name === pipeline.service);
   const instance = service?.targets[0] ?? `${pipeline.job}:9464`;
   const clock = testClock(windowTestInterval(testInterval(model, service), '1h'), parameters.for);
-  const window = clock.steps('1h');
-  const created = seriesName(catalog.itemsCreated.name, {
-    job: pipeline.job,
-    instance,
-    pipeline: pipeline.name,
-    item_type: 'item',
-    source: 'test',
-  });
+  const created = seriesName(catalog.itemsCreated.name, { job: pipeline.job, instance, pipeline: pipeline.name, item_type: 'item', source: 'test' });
   const labels = { ...pipelineLabels(pipeline, 'P2'), job: pipeline.job };
-  const up = (length: number) => ({ name: seriesName('up', { job: pipeline.job, instance }), values: new SeriesBuilder().constant(1, length).encode() });
-  const t = templates(pipeline.name, parameters.floorPerSecond, parameters.floorRatio, pipeline.expectedItemsPerDay);
-  const expectedPerStep = (pipeline.expectedItemsPerDay / 86_400) * clock.step;
-  const lowPerSecond = parameters.floorPerSecond / 4;
-  const dropAt = window + 2;
-  const length = dropAt + window + clock.forSteps + 5;
+  const t = templates(floorParameter(model));
+  const meanPerStep = (pipeline.expectedItemsPerDay / 86_400) * clock.step;
+  const dayStep = 86_400 / clock.step;
+  // Items per step: the diurnal share with a deterministic +-20% wobble within the day (the same each day, so the ratio to the baseline is exact).
+  const perStep = (step: number): number => {
+    const hour = ((step * clock.step) % 86_400) / 3600;
+    return meanPerStep * diurnalShare(hour) * (1 + 0.2 * Math.sin((step % dayStep) * 1.7));
+  };
+  /** A counter over `length` steps, `scale(step)` times the normal rate, restarting from 0 at `restartAt` after one missed scrape, with `gap` missed scrapes at `gapAt`. */
+  const counter = (length: number, scale: (step: number) => number, restartAt = -1, gapAt = -1, gap = 0): string => {
+    const samples: (number | null)[] = [];
+    let total = 0;
+    for (let step = 0; step < length; step++) {
+      total += perStep(step) * scale(step);
+      if (step === restartAt) {
+        total = 0;
+        samples.push(null);
+      } else samples.push(step >= gapAt && step < gapAt + gap ? null : total);
+    }
+    return encodeSeries(samples);
+  };
+  // Day 2, 10:00: the pipeline drops to 30% of its normal rate.
+  const dropAt = dayStep + Math.round((10 * 3600) / clock.step);
+  const window = clock.steps('1h');
+  const firedBy = dropAt + window + clock.forSteps + 1;
+  const length = firedBy + 2;
   const firing = promtoolTest(
     model,
-    `${name}: the rate drops to a quarter of the floor at step ${dropAt}`,
+    `${name}: a diurnal pipeline drops 70% on day 2 at 10:00; a ticket within the hour and its for`,
     clock,
     name,
     t,
-    [up(length), { name: created, values: new SeriesBuilder().ramp(0, expectedPerStep, dropAt).rise(lowPerSecond * clock.step, length - dropAt).encode() }],
+    [{ name: created, values: counter(length, (step) => (step >= dropAt ? 0.3 : 1)) }],
     [
-      { at: (dropAt + clock.forSteps - 1) * clock.step, alerts: [] },
-      { at: (dropAt + window + clock.forSteps) * clock.step, alerts: [{ labels, value: lowPerSecond }] },
+      { at: (dropAt - 1) * clock.step, alerts: [] },
+      { at: firedBy * clock.step, alerts: [{ labels, value: 0.3 }] },
     ],
   );
-  // Healthy: the expected rate with a restart (counter reset) and a 10-minute scrape gap.
-  const restartAt = window + 10;
-  const gapAt = restartAt + window;
-  const healthyLength = gapAt + clock.forSteps + window;
-  const healthySeries = new SeriesBuilder()
-    .ramp(0, expectedPerStep, restartAt)
-    .gap(2)
-    .ramp(0, expectedPerStep, gapAt - restartAt - 2)
-    .gap(clock.steps('10m'));
-  healthySeries.ramp(healthySeries.last() + expectedPerStep * (clock.steps('10m') + 1), expectedPerStep, healthyLength - healthySeries.length);
+  // Healthy: two diurnal days (night at a tenth of the day), a restart at night and a 10-minute scrape gap.
+  const healthyLength = dayStep * 2 + window;
+  const nightRestart = dayStep + Math.round((3 * 3600) / clock.step);
   const healthy = promtoolTest(
     model,
-    `${name}: items at the expected rate with a restart and a scrape gap; never fires`,
+    `${name}: two diurnal days with a night lull, a restart at night and a scrape gap; never fires`,
     clock,
     name,
     t,
-    [up(healthySeries.length), { name: created, values: healthySeries.encode() }],
-    quietChecks(clock, 0, healthySeries.length - 1, Math.max(1, Math.floor(window / 4))),
+    [{ name: created, values: counter(healthyLength, () => 1, nightRestart, dayStep + Math.round((14 * 3600) / clock.step), clock.steps('10m')) }],
+    quietChecks(clock, dayStep, healthyLength - 1, Math.max(1, Math.floor(window / 4))),
   );
   return [firing, healthy];
 }
@@ -104,18 +127,19 @@ export const pipelineItemRateLowAlert: AlertDefinition = {
   title: 'A pipeline creates items below its expected rate',
   runbook: {
     meaning:
-      'The pipeline declares an expected volume (items a day). Over the last hour it created items at less than the floor (default half the expected rate) for the whole `for` duration. Items still arrive, so PipelineNoItemsCreated stays quiet, but volume is abnormally low. It waits until Prometheus has scraped the job for an hour, because the hourly rate is incomplete before that.',
+      'The pipeline declares an expected volume (items a day), so it is steady. Over the last hour it created items at less than the floor (default half) of its rate at the same hour a day and a week earlier (the lower of the two), for the whole `for` duration, and that earlier hour held enough items to judge (volume guard). Items still arrive, so PipelineNoItemsCreated stays quiet, but volume is abnormally low for this time of day. Without a day of history there is no baseline and it stays quiet.',
     causes: [
       'The upstream source slowed down or some of its partitions/feeds stopped.',
       'The pipeline is throttled: slow dependencies, retries, a shrinking worker pool.',
       'A growing share of items is rejected or filtered before creation.',
     ],
     firstChecks: [
-      'Compare pipeline:items_created:rate1h with the same hour yesterday (pipeline:items_created:increase24h).',
+      'Graph pipeline:items_created:rate1h against pipeline:items_created:rate1h_baseline (the same hour a day and a week earlier).',
       'Check latency and errors of the pipeline\'s operations (HighLatencyP95, PipelineValidationErrorsHigh).',
       'Ask the upstream owner whether volume dropped at the source.',
     ],
   },
   rules: pipelineItemRateLowRules,
   tests: pipelineItemRateLowTests,
+  parameters: (model) => [floorParameter(model), minItemsParameter(model), ...settingsParameters(name, 'pipeline', settings(model))],
 };

@@ -1,49 +1,79 @@
 import { catalog } from '@vigil/metrics/catalog';
 import type { Model, PipelineModel } from '../../model/types.js';
 import { durationSeconds } from '../../spec/duration.js';
-import { alertingRule, pipelineLabels, promtoolTest, quietChecks, selector, testClock, testInterval, windowTestInterval, type AlertTemplates, type TestClock } from '../common.js';
+import { pipelineDefaults } from '../../model/defaults.js';
+import { kindAlertRules, pipelineLabels, pipelineParameter, pipelineSettings, promtoolTest, quietChecks, testClock, testInterval, windowTestInterval, type AlertTemplates, type TestClock } from '../common.js';
+import { promNumber } from '../format.js';
+import { overrides, parameterSeries, parameterVector, settingsParameters, thresholdSelector, type ParameterValues } from '../parameters.js';
+import { recordingRuleNames } from '../recording.js';
 import { SeriesBuilder, seriesName } from '../series.js';
-import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
+import type { AlertDefinition, AlertingRule, PromtoolTest, RecordingRule } from '../types.js';
 
 const name = 'PipelineNoItemsCreated';
 const lastItem = catalog.pipelineLastItemCreated.name;
 
-const templates = (pipeline: string, window: string): AlertTemplates => ({
-  summary: [`Pipeline ${pipeline} has created no item for ${window}`],
+const silenceThreshold = 'pipeline:silence_threshold_seconds';
+
+const windowParameter = (model: Model): ParameterValues =>
+  pipelineParameter(model, name, 'window_seconds', durationSeconds(pipelineDefaults.zeroItemsWindow), (pipeline) => durationSeconds(pipeline.alerts.noItemsCreated.window));
+
+/** Expected items per second (the spec's expectedItemsPerDay): only pipelines that declare one have a series. */
+export const expectedRateParameter = (model: Model): ParameterValues =>
+  pipelineParameter(model, name, 'expected_per_second', 0, (pipeline) =>
+    pipeline.expectedItemsPerDay === undefined ? undefined : pipeline.expectedItemsPerDay / 86_400,
+  );
+
+const templates = (): AlertTemplates => ({
+  summary: ['Pipeline ', { label: 'pipeline' }, ' has created no item for ', { value: 'humanizeDuration' }],
   description: [
-    `Pipeline ${pipeline} (job `,
+    'Pipeline ',
+    { label: 'pipeline' },
+    ' (job ',
     { label: 'job' },
-    ') has created no item for at least ',
+    ') has created no item for ',
     { value: 'humanizeDuration' },
-    ` (window ${window}). The process may be down, stuck, or never have created an item.`,
+    ', beyond doubt at its normal rate for this hour (or beyond its zero-items window). The process may be down, stuck, or never have created an item.',
   ],
 });
 
 /**
- * Fires when the last-item timestamp is older than the window, and also when there is no
- * timestamp at all: none in the window (target down, process gone, metric never exported)
- * or only zeros (a gauge never set). `max_over_time` bridges scrape gaps and restarts (a new
- * process has no timestamp until its first item). The second branch is armed only once
- * Prometheus has scraped the job for a whole window, so a fresh Prometheus does not page at
- * once; its value is the window, as "at least" that long.
+ * How long a silence must last before it pages, per pipeline: 14 mean inter-arrival times at
+ * the normal rate for this hour (no item in that time has a probability under 1e-6), at least
+ * `minSilence`, at most the zero-items window. The normal rate is the lower of the same hour a
+ * day and a week earlier, else (no history yet) the spec's expected rate at its quiet-hour
+ * share; only pipelines that declare an expected rate have one. Bursty pipelines have only
+ * the window.
  */
-export function noItemsExpression(pipeline: PipelineModel): string {
-  const window = pipeline.alerts.noItemsCreated.window;
-  const seconds = durationSeconds(window);
-  const series = selector(lastItem, { job: pipeline.job, pipeline: pipeline.name });
-  const latest = `max by (job, pipeline) (max_over_time(${series}[${window}]))`;
-  return [
-    `(time() - (${latest} > 0) > ${seconds})`,
-    `or`,
-    `((absent_over_time(${series}[${window}]) or ${latest} == 0) * 0 + ${seconds}`,
-    `  and on () count(${selector('up', { job: pipeline.job })} offset ${window}) > 0)`,
-  ].join('\n');
+export function silenceThresholdRules(model: Model): RecordingRule[] {
+  const expected = expectedRateParameter(model);
+  const window = parameterVector(windowParameter(model), parameterSeries.pipelineInfo);
+  const terms = [`label_replace(${window}, "vigil_bound", "window", "", "")`];
+  if (overrides(expected).length > 0) {
+    const declared = thresholdSelector(expected);
+    const normalRate =
+      `(${recordingRuleNames.pipelineItemsCreatedRate1hBaseline} or on (job, pipeline) ${declared} * ${promNumber(pipelineDefaults.quietHourShare)})` +
+      ` and on (job, pipeline) ${declared}`;
+    const silence = `clamp_min(${promNumber(pipelineDefaults.silenceInterArrivals)} / (${normalRate}), ${durationSeconds(pipelineDefaults.minSilence)})`;
+    terms.push(`label_replace(${silence}, "vigil_bound", "rate", "", "")`);
+  }
+  return [{ record: silenceThreshold, expr: `min by (job, pipeline) (\n  ${terms.join('\n  or\n  ')}\n)` }];
 }
 
+/**
+ * Time since the last item across processes (carried forward by a recording rule, so a
+ * restart or a deploy during an outage does not reset it), or since Prometheus first saw the
+ * job when the pipeline never created one; pages past the pipeline's silence threshold.
+ */
+export function noItemsExpression(): string {
+  const r = recordingRuleNames;
+  const lastEvidence = `${r.pipelineLastItemTimestamp}\n  or on (job, pipeline)\n  max by (job, pipeline) (${parameterSeries.pipelineInfo}) * on (job) group_left () ${r.jobFirstScrapeTimestamp}`;
+  return `time() - (\n  ${lastEvidence}\n)\n> on (job, pipeline) ${silenceThreshold}`;
+}
+
+const settings = (model: Model) => pipelineSettings(model, 'noItemsCreated', () => undefined);
+
 export function pipelineNoItemsCreatedRules(model: Model): AlertingRule[] {
-  return model.pipelines.map((pipeline) =>
-    alertingRule(model, name, noItemsExpression(pipeline), undefined, pipelineLabels(pipeline, 'P1'), templates(pipeline.name, pipeline.alerts.noItemsCreated.window)),
-  );
+  return kindAlertRules(model, { name, kind: 'pipeline', priority: 'P1', condition: noItemsExpression(), settings: settings(model), templates: templates() });
 }
 
 /** Series of a test: the pipeline's gauge, `up`, and healthy gauges of the job's other pipelines. */
@@ -76,7 +106,7 @@ export function pipelineNoItemsCreatedTests(model: Model): PromtoolTest[] {
   const clock = testClock(windowTestInterval(testInterval(model, service), window, 90), undefined);
   const windowSteps = clock.steps(window);
   const windowSeconds = windowSteps * clock.step;
-  const t = templates(pipeline.name, window);
+  const t = templates();
   const labels = { ...pipelineLabels(pipeline, 'P1'), job: pipeline.job };
   const s = clock.step;
   const last = 10;
@@ -113,8 +143,8 @@ export function pipelineNoItemsCreatedTests(model: Model): PromtoolTest[] {
       new SeriesBuilder().constant(1, last + 1).constant(0, downLength - last - 1),
     ),
     [
-      { at: (last + 1) * s + windowSeconds - s, alerts: [] },
-      { at: (last + 1) * s + windowSeconds, alerts: [{ labels, value: windowSeconds }] },
+      { at: last * s + windowSeconds, alerts: [] },
+      { at: last * s + windowSeconds + s, alerts: [{ labels, value: windowSeconds + s }] },
     ],
   );
 
@@ -127,8 +157,8 @@ export function pipelineNoItemsCreatedTests(model: Model): PromtoolTest[] {
     t,
     scenario(model, pipeline, instance, clock, neverLength, undefined, new SeriesBuilder().constant(1, neverLength)),
     [
-      { at: windowSeconds - s, alerts: [] },
-      { at: windowSeconds, alerts: [{ labels, value: windowSeconds }] },
+      { at: windowSeconds, alerts: [] },
+      { at: windowSeconds + s, alerts: [{ labels, value: windowSeconds + s }] },
     ],
   );
 
@@ -206,4 +236,6 @@ export const pipelineNoItemsCreatedAlert: AlertDefinition = {
   },
   rules: pipelineNoItemsCreatedRules,
   tests: pipelineNoItemsCreatedTests,
+  parameters: (model) => [windowParameter(model), expectedRateParameter(model), ...settingsParameters(name, 'pipeline', settings(model))],
+  recordingRules: silenceThresholdRules,
 };

@@ -1,29 +1,54 @@
 import { catalog } from '@vigil/metrics/catalog';
 import type { Model } from '../../model/types.js';
-import { alertingRule, pipelineLabels, promtoolTest, quietChecks, selector, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
-import { percentText, promNumber } from '../format.js';
+import { kindAlertRules, pipelineLabels, pipelineParameter, pipelineSettings, promtoolTest, quietChecks, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
+import { pipelineDefaults } from '../../model/defaults.js';
+import { compare, settingsParameters, type ParameterValues } from '../parameters.js';
 import { recordingRuleNames } from '../recording.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'PipelineValidationErrorsHigh';
 
-const templates = (pipeline: string, ratio: number): AlertTemplates => ({
-  summary: [`Pipeline ${pipeline} rejects too many items`],
+const ceilingParameter = (model: Model): ParameterValues =>
+  pipelineParameter(model, name, 'ratio', pipelineDefaults.validationErrorCeiling, (pipeline) => pipeline.alerts.validationErrorsHigh.ratio);
+
+const minEventsParameter = (model: Model): ParameterValues =>
+  pipelineParameter(model, name, 'min_events', pipelineDefaults.validationErrorsMinEvents, (pipeline) => pipeline.alerts.validationErrorsHigh.minEvents ?? pipelineDefaults.validationErrorsMinEvents);
+
+const templates = (ceiling: ParameterValues, minEvents: ParameterValues): AlertTemplates => ({
+  summary: ['Pipeline ', { label: 'pipeline' }, ' rejects too many items'],
   description: [
-    `Pipeline ${pipeline} (job `,
+    'Pipeline ',
+    { label: 'pipeline' },
+    ' (job ',
     { label: 'job' },
     ') had ',
     { value: 'humanizePercentage' },
-    ` as many validation errors as created items over the last 5 minutes (ceiling ${percentText(ratio)}).`,
+    ' as many validation errors as created items over the last 5 minutes (ceiling ',
+    { parameter: ceiling, format: 'humanizePercentage' },
+    ', with at least ',
+    { parameter: minEvents, format: 'g4' },
+    ' items and errors in the window).',
   ],
 });
 
+const settings = (model: Model) => pipelineSettings(model, 'validationErrorsHigh', (pipeline) => pipeline.alerts.validationErrorsHigh.for);
+
+/**
+ * Errors per created item over 5m, only with evidence: at least `min_events` items and errors
+ * in the window, so a handful of events after a restart in a quiet hour never pages.
+ */
 export function pipelineValidationErrorsHighRules(model: Model): AlertingRule[] {
-  return model.pipelines.map((pipeline) => {
-    const { ratio, for: forDuration } = pipeline.alerts.validationErrorsHigh;
-    const expr = `${selector(recordingRuleNames.pipelineValidationErrorsRatioRate5m, { job: pipeline.job, pipeline: pipeline.name })} > ${promNumber(ratio)}`;
-    return alertingRule(model, name, expr, forDuration, pipelineLabels(pipeline, 'P1'), templates(pipeline.name, ratio));
+  const r = recordingRuleNames;
+  const events = `(${r.pipelineValidationErrorsRate5m} + (${r.pipelineItemsCreatedRate5m} or ${r.pipelineValidationErrorsRate5m} * 0)) * 300`;
+  const condition = `${compare(r.pipelineValidationErrorsRatioRate5m, '>', ceilingParameter(model))}\nand on (job, pipeline)\n${compare(events, '>=', minEventsParameter(model))}`;
+  return kindAlertRules(model, {
+    name,
+    kind: 'pipeline',
+    priority: 'P1',
+    condition,
+    settings: settings(model),
+    templates: templates(ceilingParameter(model), minEventsParameter(model)),
   });
 }
 
@@ -39,7 +64,7 @@ export function pipelineValidationErrorsHighTests(model: Model): PromtoolTest[] 
   const created = seriesName(catalog.itemsCreated.name, { ...base, source: 'test' });
   const errors = seriesName(catalog.itemValidationErrors.name, { ...base, reason: 'schema' });
   const labels = { ...pipelineLabels(pipeline, 'P1'), job: pipeline.job };
-  const t = templates(pipeline.name, ratio);
+  const t = templates(ceilingParameter(model), minEventsParameter(model));
   // 100 items per step; errors at twice the ceiling.
   const failing = Math.ceil(2 * ratio * 100);
   const startAt = window + 2;
@@ -92,7 +117,24 @@ export function pipelineValidationErrorsHighTests(model: Model): PromtoolTest[] 
     ],
     quietChecks(clock, window, healthyLength - 1, Math.max(1, Math.floor(window / 2))),
   );
-  return [firing, rejectingAll, healthy];
+  // A quiet hour just after a restart: a handful of items, and two of them rejected. The ratio
+  // is far above the ceiling, but the window holds fewer events than the evidence minimum.
+  const minEvents = pipeline.alerts.validationErrorsHigh.minEvents ?? pipelineDefaults.validationErrorsMinEvents;
+  const fewLength = window * 4;
+  const perStep = minEvents / (3 * window);
+  const fewEvents = promtoolTest(
+    model,
+    `${name}: a restart in a quiet hour, a few items and errors (under ${minEvents} per window); never fires`,
+    clock,
+    name,
+    t,
+    [
+      { name: created, values: new SeriesBuilder().gap(window).ramp(0, perStep, fewLength - window).encode() },
+      { name: errors, values: new SeriesBuilder().gap(window).ramp(0, perStep / 2, fewLength - window).encode() },
+    ],
+    quietChecks(clock, window, fewLength - 1, Math.max(1, Math.floor(window / 4))),
+  );
+  return [firing, rejectingAll, healthy, fewEvents];
 }
 
 export const pipelineValidationErrorsHighAlert: AlertDefinition = {
@@ -116,4 +158,5 @@ export const pipelineValidationErrorsHighAlert: AlertDefinition = {
   },
   rules: pipelineValidationErrorsHighRules,
   tests: pipelineValidationErrorsHighTests,
+  parameters: (model) => [ceilingParameter(model), minEventsParameter(model), ...settingsParameters(name, 'pipeline', settings(model))],
 };

@@ -1,15 +1,14 @@
 import type { Model } from '../../model/types.js';
 import { serviceDefaults } from '../../model/defaults.js';
-import { alertingRule, exporterFor, promtoolTest, selector, serviceLabels, testClock, testInterval, tierSeverity, type AlertTemplates } from '../common.js';
+import { exporterFor, kindAlertRules, promtoolTest, serviceLabels, serviceSettings, testClock, testInterval, type AlertTemplates } from '../common.js';
+import { settingsParameters, type TargetSettings } from '../parameters.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'ServiceDown';
 
-// Static rule labels are not visible to templates ($labels holds the series' labels), so the
-// service name is written into the text.
-const templates = (service: string): AlertTemplates => ({
-  summary: ['Scrape target ', { label: 'instance' }, ` of ${service} is down`],
+const templates = (): AlertTemplates => ({
+  summary: ['Scrape target ', { label: 'instance' }, ' of ', { label: 'service' }, ' is down'],
   description: [
     'Prometheus cannot scrape ',
     { label: 'instance' },
@@ -21,28 +20,17 @@ const templates = (service: string): AlertTemplates => ({
   ],
 });
 
-/** Scrape jobs this alert covers: every service and every exporter dependency. */
-function scrapeJobs(model: Model): { job: string; labels: Record<string, string>; forDuration: string }[] {
-  const jobs = model.services.map((service) => ({
-    job: service.job,
-    labels: serviceLabels(service, 'P1'),
-    forDuration: service.alerts.serviceDown.for,
-  }));
-  for (const dependency of model.dependencies) {
-    if (dependency.kind === 'healthCheck') continue;
-    jobs.push({
-      job: dependency.job,
-      labels: { priority: 'P1', service: dependency.name, severity: tierSeverity.P1, team: dependency.team },
-      forDuration: exporterFor(model, (service) => service.alerts.serviceDown.for, serviceDefaults.alerts.serviceDown.for),
-    });
-  }
-  return jobs;
+/** Scrape jobs this alert covers: every service and every exporter dependency (with the shortest service `for`). */
+function settings(model: Model): TargetSettings[] {
+  const exporterForDuration = exporterFor(model, (service) => service.alerts.serviceDown.for, serviceDefaults.alerts.serviceDown.for);
+  const exporters = model.dependencies.flatMap((dependency): TargetSettings[] =>
+    dependency.kind === 'healthCheck' ? [] : [{ target: { job: dependency.job }, for: exporterForDuration, disabled: false }],
+  );
+  return [...serviceSettings(model, 'serviceDown', (service) => service.alerts.serviceDown.for), ...exporters];
 }
 
 export function serviceDownRules(model: Model): AlertingRule[] {
-  return scrapeJobs(model).map(({ job, labels, forDuration }) =>
-    alertingRule(model, name, `${selector('up', { job })} == 0`, forDuration, labels, templates(labels.service!)),
-  );
+  return kindAlertRules(model, { name, kind: 'service', priority: 'P1', condition: 'up == 0', settings: settings(model), templates: templates() });
 }
 
 export function serviceDownTests(model: Model): PromtoolTest[] {
@@ -59,7 +47,7 @@ export function serviceDownTests(model: Model): PromtoolTest[] {
     `${name}: the target stops answering at step ${downAt}; fires once down for ${service.alerts.serviceDown.for}`,
     clock,
     name,
-    templates(service.name),
+    templates(),
     [{ name: up, values: new SeriesBuilder().constant(1, downAt).constant(0, length - downAt).encode() }],
     [
       { at: (downAt - 1) * clock.step, alerts: [] },
@@ -81,7 +69,7 @@ export function serviceDownTests(model: Model): PromtoolTest[] {
     `${name}: a restart (one failed scrape) and a scrape gap do not fire`,
     clock,
     name,
-    templates(service.name),
+    templates(),
     [{ name: up, values: healthySeries.encode() }],
     Array.from({ length: Math.ceil(healthySeries.length / 2) }, (_, i) => ({ at: i * 2 * clock.step, alerts: [] })),
   );
@@ -109,4 +97,5 @@ export const serviceDownAlert: AlertDefinition = {
   },
   rules: serviceDownRules,
   tests: serviceDownTests,
+  parameters: (model) => settingsParameters(name, 'service', settings(model)),
 };

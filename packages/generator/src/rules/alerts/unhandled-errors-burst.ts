@@ -1,30 +1,47 @@
 import { catalog } from '@vigil/metrics/catalog';
 import type { Model } from '../../model/types.js';
-import { alertingRule, promtoolTest, quietChecks, selector, serviceLabels, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
+import { kindAlertRules, promtoolTest, quietChecks, serviceLabels, serviceParameter, serviceSettings, testClock, testInterval, windowTestInterval, type AlertTemplates } from '../common.js';
+import { serviceDefaults } from '../../model/defaults.js';
+import { compare, durationGroups, durationParameter, serviceTarget, settingsParameters, type ParameterValues } from '../parameters.js';
 import { SeriesBuilder, seriesName } from '../series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from '../types.js';
 
 const name = 'UnhandledErrorsBurst';
 
-const templates = (service: string, count: number, window: string): AlertTemplates => ({
-  summary: [`${service} keeps hitting unhandled errors`],
+const defaults = serviceDefaults.alerts.unhandledErrorsBurst;
+
+const countParameter = (model: Model): ParameterValues =>
+  serviceParameter(model, name, 'count', defaults.count, (service) => service.alerts.unhandledErrorsBurst.count);
+
+const windows = (model: Model) =>
+  model.services.map((service) => ({ target: serviceTarget(service), duration: service.alerts.unhandledErrorsBurst.window }));
+
+const windowParameter = (model: Model): ParameterValues => durationParameter(name, 'service', 'window_seconds', windows(model));
+
+const templates = (count: ParameterValues, window: ParameterValues): AlertTemplates => ({
+  summary: [{ label: 'service' }, ' keeps hitting unhandled errors'],
   description: [
     { value: 'humanize' },
-    ` unhandled rejections or uncaught exceptions in job `,
+    ' unhandled rejections or uncaught exceptions in job ',
     { label: 'job' },
-    ` over the last ${window} (threshold: more than ${count}), and it has kept up.`,
+    ' over the last ',
+    { parameter: window, format: 'humanizeDuration' },
+    ' (threshold: more than ',
+    { parameter: count, format: 'g4' },
+    '), and it has kept up.',
   ],
 });
 
-function expression(job: string, count: number, window: string): string {
-  return `sum by (job) (increase(${selector(catalog.unhandledErrors.name, { job })}[${window}])) > ${count}`;
-}
+const settings = (model: Model) => serviceSettings(model, 'unhandledErrorsBurst', (service) => service.alerts.unhandledErrorsBurst.for);
 
+/** Errors are counted over each target's window: one term per distinct window. */
 export function unhandledErrorsBurstRules(model: Model): AlertingRule[] {
-  return model.services.map((service) => {
-    const { count, window, for: forDuration } = service.alerts.unhandledErrorsBurst;
-    return alertingRule(model, name, expression(service.job, count, window), forDuration, serviceLabels(service, 'P1'), templates(service.name, count, window));
-  });
+  const count = countParameter(model);
+  const terms = durationGroups(name, 'service', 'window_seconds', windows(model)).map(
+    (group) => `${compare(`sum by (job) (increase(${catalog.unhandledErrors.name}[${group.duration ?? defaults.window}]))`, '>', count)}${group.filter}`,
+  );
+  const condition = terms.length === 1 ? terms[0]! : terms.map((term) => `(${term})`).join('\nor\n');
+  return kindAlertRules(model, { name, kind: 'service', priority: 'P1', condition, settings: settings(model), templates: templates(count, windowParameter(model)) });
 }
 
 export function unhandledErrorsBurstTests(model: Model): PromtoolTest[] {
@@ -45,7 +62,7 @@ export function unhandledErrorsBurstTests(model: Model): PromtoolTest[] {
     `${name}: ${perStep} unhandled rejections per step from step ${burstAt}`,
     clock,
     name,
-    templates(service.name, count, window),
+    templates(countParameter(model), windowParameter(model)),
     [{ name: series('unhandledRejection'), values: new SeriesBuilder().constant(0, burstAt).rise(perStep, length - burstAt).encode() }],
     [
       { at: (burstAt + clock.forSteps - 1) * clock.step, alerts: [] },
@@ -65,7 +82,7 @@ export function unhandledErrorsBurstTests(model: Model): PromtoolTest[] {
     `${name}: one error per ${window}, a restart and a scrape gap; never fires`,
     clock,
     name,
-    templates(service.name, count, window),
+    templates(countParameter(model), windowParameter(model)),
     [{ name: series('uncaughtException'), values: healthy.encode() }],
     quietChecks(clock, 0, healthy.length - 1, Math.max(1, Math.floor(clock.forSteps / 2))),
   );
@@ -93,4 +110,5 @@ export const unhandledErrorsBurstAlert: AlertDefinition = {
   },
   rules: unhandledErrorsBurstRules,
   tests: unhandledErrorsBurstTests,
+  parameters: (model) => [countParameter(model), windowParameter(model), ...settingsParameters(name, 'service', settings(model))],
 };
