@@ -78,8 +78,9 @@ export class CheckRunner {
     }
     this.timeoutMs = positive(check.timeoutMs ?? defaultCheckTimeoutMs, check.name, 'timeoutMs');
     this.cacheTtlMs = check.cacheTtlMs === undefined ? 0 : nonNegative(check.cacheTtlMs, check.name, 'cacheTtlMs');
-    // Export the series from the start so a dashboard shows the check before its first probe.
-    this.metrics?.checkStatus.labels({ check: this.name, criticality: this.criticality });
+    // Export the series from registration, before the first run, as NaN ("unknown, pending"):
+    // a label set without a value is never exported, and 0 would page for a check not yet run.
+    this.metrics?.checkStatus.labels({ check: this.name, criticality: this.criticality }).set(Number.NaN);
   }
 
   /** The most recent result, without running anything. */
