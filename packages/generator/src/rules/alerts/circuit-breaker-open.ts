@@ -1,7 +1,8 @@
 import { catalog } from '@vigil/metrics/catalog';
 import { circuitBreakerDefaults } from '../../model/defaults.js';
 import type { Model, Priority } from '../../model/types.js';
-import { alertingRule, promtoolTest, quietChecks, selector, serviceLabels, testClock, testInterval, type AlertTemplates } from '../common.js';
+import { kindAlertRules, promtoolTest, quietChecks, serviceLabels, testClock, testInterval, type AlertTemplates } from '../common.js';
+import { serviceTarget } from '../parameters.js';
 import { humanizeDuration } from '../format.js';
 import { durationSeconds } from '../../spec/duration.js';
 import { SeriesBuilder, seriesName } from '../series.js';
@@ -24,8 +25,8 @@ const variants = {
   openLong: { name: 'CircuitBreakerOpenLong', priority: 'P1', forDuration: circuitBreakerDefaults.openLongFor },
 } as const satisfies Record<string, Variant>;
 
-const templates = (service: string, forDuration: string): AlertTemplates => ({
-  summary: [`${service} (`, { label: 'instance' }, '): circuit breaker ', { label: 'breaker' }, ` not closed for ${humanizeDuration(durationSeconds(forDuration))}`],
+const templates = (forDuration: string): AlertTemplates => ({
+  summary: [{ label: 'service' }, ' (', { label: 'instance' }, '): circuit breaker ', { label: 'breaker' }, ` not closed for ${humanizeDuration(durationSeconds(forDuration))}`],
   description: [
     'Circuit breaker ',
     { label: 'breaker' },
@@ -39,12 +40,17 @@ const templates = (service: string, forDuration: string): AlertTemplates => ({
   ],
 });
 
+/** One rule for the whole fleet; owner labels come from the service info join (rules/parameters.ts). */
 function rulesOf(variant: Variant): (model: Model) => AlertingRule[] {
   return (model) =>
-    model.services.map((service) => {
+    kindAlertRules(model, {
+      name: variant.name,
+      kind: 'service',
+      priority: variant.priority,
       // Half-open counts as open: the `for` clock keeps running while the breaker probes.
-      const expr = `${selector(stateMetric, { job: service.job })} >= ${notClosed}`;
-      return alertingRule(model, variant.name, expr, variant.forDuration, serviceLabels(service, variant.priority), templates(service.name, variant.forDuration));
+      condition: `max by (job, instance, breaker) (${stateMetric}) >= ${notClosed}`,
+      settings: model.services.map((service) => ({ target: serviceTarget(service), for: variant.forDuration, disabled: false })),
+      templates: templates(variant.forDuration),
     });
 }
 
@@ -56,7 +62,7 @@ function testsOf(variant: Variant): (model: Model) => PromtoolTest[] {
     const instance = service.targets[0]!;
     const breaker = 'redis';
     const state = seriesName(stateMetric, { job: service.job, instance, breaker });
-    const t = templates(service.name, variant.forDuration);
+    const t = templates(variant.forDuration);
     const openFrom = 10;
     // Open, then cycling open / half-open as its probes fail: one episode, never closed.
     const episode = new SeriesBuilder().constant(0, openFrom);
