@@ -390,9 +390,8 @@ function renderService(recorder: Recorder, service: ServiceSim, pipelines: reado
     if (seen !== undefined && seen.index !== processIndex) {
       process = new ProcessState();
       processIndex = seen.index;
-      // A new process stamps its start as the last item (PipelineMetrics' constructor). The
-      // simulation's first processes start at the epoch itself, where 0 would read as "unset".
-      for (const pipeline of pipelines) process.lastItem.set(pipeline.model.name, Math.max(1, seen.life.start));
+      // A new process reports 0 (no item yet) until it creates its own first item
+      // (PipelineMetrics): it never reports an item it did not create.
     }
     const life = service.incarnations.find((candidate) => candidate.start <= t && t < candidate.end);
     // Between scrapes the running process keeps counting, even if this scrape failed.
@@ -456,7 +455,7 @@ function renderService(recorder: Recorder, service: ServiceSim, pipelines: reado
       }
       const rejected = process.counters.get(`rejected:${name}`);
       if (rejected !== undefined) recorder.put(catalog.itemValidationErrors.name, { ...labels, reason: 'schema' }, step, rejected);
-      recorder.put(catalog.pipelineLastItemCreated.name, { ...target, pipeline: name }, step, round(process.lastItem.get(name) ?? 1, 3));
+      recorder.put(catalog.pipelineLastItemCreated.name, { ...target, pipeline: name }, step, round(process.lastItem.get(name) ?? 0, 3));
     }
   }
 }
