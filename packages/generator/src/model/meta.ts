@@ -64,6 +64,10 @@ export function metaProblems(spec: ParsedSpec, file: string): SpecProblem[] {
   ] as const) {
     if (team !== undefined && !teamNames.has(team)) problems.push({ file, path, message: `no team named "${team}" (teams: ${[...teamNames].sort().join(', ')})` });
   }
+  // The compose peers (alertmanager-2, -3 with --cluster.peer) are not rendered yet; refuse rather than point Prometheus at missing hosts.
+  if ((spec.alertmanager?.replicas ?? 1) > 1 && spec.prometheus?.alertmanagers === undefined) {
+    problems.push({ file, path: 'alertmanager.replicas', message: 'clustered replicas are not rendered into the compose stack yet; set prometheus.alertmanagers to your peers, or use 1' });
+  }
   if (spec.watchdog !== undefined) {
     if (spec.receivers.some((receiver) => receiver.name === watchdogDefaults.receiver)) {
       problems.push({ file, path: 'receivers', message: `"${watchdogDefaults.receiver}" is the Watchdog's own receiver; rename yours` });
