@@ -88,6 +88,17 @@ export default defineMonitoring({
     { name: 'data-webhook', type: 'webhook', url: 'http://ticket-bridge:8080/alerts' },
   ],
 
+  // node-exporter on the hosts the services and databases run on (disk, memory, CPU, clock).
+  hosts: { targets: ['node-exporter:9100'], team: 'platform' },
+
+  // The dead man's switch: the always-firing Watchdog reaches this heartbeat endpoint every
+  // minute; the outside end alarms when it stops (see alerts/runbooks/Watchdog.md).
+  watchdog: {
+    url: 'http://heartbeat-relay:8080/ping/vigil',
+    credentialsFile: '/etc/alertmanager/secrets/heartbeat-token',
+    repeatInterval: '1m',
+  },
+
   prometheus: {
     scrapeInterval: '15s',
     evaluationInterval: '15s',
@@ -109,6 +120,7 @@ export default defineMonitoring({
         ticket: { groupWait: '1s', groupInterval: '1s', repeatInterval: '1m' },
       },
       durations: { for: '5s', window: '20s' },
+      watchdog: { url: 'http://127.0.0.1:9/heartbeat', repeatInterval: '4s' },
     },
   },
 });

@@ -13,6 +13,10 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 [ -x "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null | head -1)" ] || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# Exporters the meta-monitoring end-to-end tests run on loopback.
+for exporter in prometheus-node-exporter prometheus-postgres-exporter prometheus-redis-exporter; do
+  command -v "$exporter" >/dev/null 2>&1 || need+=("$exporter")
+done
 bash scripts/install-missing.sh test ${need[@]+"${need[@]}"}
 
 bash scripts/bootstrap.sh

@@ -42,13 +42,14 @@ describe('generated alertmanager.yml', () => {
   it('passes amtool check-config', async () => {
     const { stdout } = await run('amtool', ['check-config', configFile], { timeout: 20_000 });
     expect(stdout).toContain('SUCCESS');
-    expect(stdout).toContain(`${model.receivers.length} receivers`);
+    // The spec's receivers plus the Watchdog's heartbeat receiver.
+    expect(stdout).toContain(`${model.receivers.length + (model.watchdog ? 1 : 0)} receivers`);
   });
 
   it('has a routing table row per team and priority, plus the fallbacks', () => {
     const teamsWithPages = model.teams.filter((team) => team.pageReceivers.length > 0).length;
     const teamsWithTickets = model.teams.filter((team) => team.ticketReceivers.length > 0).length;
-    expect(cases).toHaveLength(teamsWithPages + teamsWithTickets + 3);
+    expect(cases).toHaveLength(teamsWithPages + teamsWithTickets + 3 + (model.watchdog ? 1 : 0));
     expect(cases.every((row) => row.receivers.length > 0)).toBe(true);
   });
 

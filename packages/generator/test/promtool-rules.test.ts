@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, renderModel, writeGeneratedFiles, type Model } from '../src/index.js';
 import { prometheusConfigGenerator, prometheusConfigPath } from '../src/prometheus/config.js';
 import { formatG4, humanize, humanizeDuration, humanizePercentage } from '../src/rules/format.js';
-import { allAlertDefinitions, ruleFileOrder, rulesGenerator } from '../src/rules/generator.js';
+import { alertRules, allAlertDefinitions, ruleFileOrder, rulesGenerator } from '../src/rules/generator.js';
 import { runbooksGenerator } from '../src/rules/runbooks.js';
 
 const run = promisify(execFile);
@@ -88,7 +88,9 @@ for (const variant of [undefined, 'e2e'] as const) {
 
     it('every alert has a generated unit test, and promtool test rules passes them all', async () => {
       const files = await testFiles(directory);
-      expect(files).toEqual(allAlertDefinitions.map((definition) => join('alerts', 'tests', `${definition.name}.yml`)).sort());
+      // Every alert the spec renders a rule for (PostgresqlReplicationLag needs declared replicas).
+      const rendered = allAlertDefinitions.filter((definition) => alertRules(model, definition).length > 0);
+      expect(files).toEqual(rendered.map((definition) => join('alerts', 'tests', `${definition.name}.yml`)).sort());
       const result = await promtoolRun(['test', 'rules', ...files], directory);
       expect(result.output).not.toContain('FAILED');
       expect(result.code, result.output).toBe(0);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel, recordingRuleNames, runbookAlertName, runbookUrl } from '../src/index.js';
 import { alertDefinitions } from '../src/rules/alerts/index.js';
-import { ruleFiles, rulesGenerator } from '../src/rules/generator.js';
+import { metaAlertDefinitions } from '../src/rules/alerts/meta.js';
+import { alertRules, ruleFiles, rulesGenerator } from '../src/rules/generator.js';
 import { recordingRules } from '../src/rules/recording.js';
 import { runbooksGenerator } from '../src/rules/runbooks.js';
 import type { AlertingRule, RuleGroup } from '../src/rules/types.js';
@@ -38,9 +39,13 @@ describe('alert rules', () => {
         'EventLoopLagHigh',
         'CircuitBreakerOpen',
         'CircuitBreakerOpenLong',
+        // Meta, host and exporter alerts whose scope the spec has (hosts, exporters, replicas, watchdog).
+        ...metaAlertDefinitions.filter((definition) => alertRules(buildModel(minimalSpec(), 'spec.yaml'), definition).length > 0).map((definition) => definition.name),
       ]),
     );
     for (const rule of rules) {
+      // The Watchdog pages no one: it has no priority and goes to the heartbeat receiver only.
+      if (rule.alert === 'Watchdog') continue;
       const definition = alertDefinitions.find((candidate) => candidate.name === rule.alert)!;
       expect(rule.labels.priority).toBe(definition.priority);
       expect(rule.labels.severity).toBe(definition.priority === 'P1' ? 'critical' : 'warning');
@@ -124,7 +129,9 @@ describe('runbooks', () => {
       const page = files.find((file) => file.path === `alerts/runbooks/${definition.name}.md`)!.data as string;
       expect(page).toContain(`# ${definition.name}\n`);
       for (const heading of ['## What it means', '## The PromQL', '## Likely causes', '## First three things to check']) expect(page).toContain(heading);
-      expect(page).toContain('```promql\n');
+      // An alert whose scope the spec lacks (hosts, replicas) says so instead of showing PromQL.
+      if (alertRules(model, definition).length > 0) expect(page).toContain('```promql\n');
+      else expect(page).toContain('The current spec renders no rule for this alert.');
       expect(page.match(/^\d\. /gm)).toHaveLength(3);
       expect(readme).toContain(`[${definition.name}](runbooks/${definition.name}.md)`);
     }

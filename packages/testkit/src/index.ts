@@ -10,3 +10,5 @@ export type { LaunchOptions } from './component.js';
 export { freePort } from './ports.js';
 export { waitUntil, waitForReady } from './wait.js';
 export type { WaitOptions } from './wait.js';
+export { watchHeartbeats } from './heartbeat.js';
+export type { HeartbeatChecker } from './heartbeat.js';

@@ -1,5 +1,6 @@
 import type { AlertmanagerModel, Model, Priority, TeamModel } from '../model/types.js';
 import { renderReceiver } from './receivers.js';
+import { watchdogReceiver, watchdogRoute } from './watchdog.js';
 
 /** Alerts are grouped per alert and per service or pipeline: one page per broken thing, not per instance. */
 export const groupBy = ['alertname', 'service', 'pipeline'] as const;
@@ -88,9 +89,10 @@ export function renderAlertmanagerConfig(model: Model): Record<string, unknown> 
       receiver: model.alertmanager.defaultReceiver,
       group_by: [...groupBy],
       ...timings(model.alertmanager.ticket),
-      routes: [priorityRoute(model, 'P1'), priorityRoute(model, 'P2')],
+      // The Watchdog carries no priority, so it matches only its own route.
+      routes: [priorityRoute(model, 'P1'), priorityRoute(model, 'P2'), ...(model.watchdog ? [watchdogRoute(model.watchdog)] : [])],
     },
     inhibit_rules: inhibitRules(model),
-    receivers: model.receivers.map(renderReceiver),
+    receivers: [...model.receivers.map(renderReceiver), ...(model.watchdog ? [watchdogReceiver(model.watchdog)] : [])],
   };
 }

@@ -37,6 +37,9 @@ export function routingTable(model: Model): RoutingCase[] {
       receivers: [fallback ?? model.alertmanager.defaultReceiver],
     });
   }
+  if (model.watchdog !== undefined) {
+    rows.push({ name: 'Watchdog heartbeat', labels: { alertname: 'Watchdog', severity: 'none', team: model.watchdog.team }, receivers: [model.watchdog.receiver] });
+  }
   rows.push({
     name: 'alert without a priority',
     labels: { alertname: 'RoutingTableProbe' },

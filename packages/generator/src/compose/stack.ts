@@ -10,6 +10,8 @@ import {
   type Mount,
 } from './layout.js';
 import { hardening, healthcheck } from './service-defaults.js';
+import { prometheusFeatureFlags } from '../prometheus/config.js';
+import { watchdogSecretFiles } from '../alertmanager/watchdog.js';
 
 /** Ports inside the containers; the host side comes from model.stack.ports. */
 const containerPorts = { prometheus: 9090, alertmanager: 9093, grafana: 3000 } as const;
@@ -36,7 +38,7 @@ function alertmanagerSecretMounts(model: Model): string[] {
         return [];
     }
   });
-  const directories = [...new Set(files.map((file) => dirname(file)))].sort();
+  const directories = [...new Set([...files, ...watchdogSecretFiles(model)].map((file) => dirname(file)))].sort();
   return directories.map((directory) => {
     const host =
       directory === alertmanagerSecretsContainerDir ? alertmanagerSecretsHostDir : posix.join(alertmanagerSecretsHostDir, directory);
@@ -62,6 +64,7 @@ export function renderComposeFile(model: Model): Record<string, unknown> {
         '--storage.tsdb.path=/prometheus',
         '--storage.tsdb.retention.time=15d',
         `--web.listen-address=0.0.0.0:${containerPorts.prometheus}`,
+        ...prometheusFeatureFlags,
       ],
       volumes: [...readOnly(stackMounts.prometheus), 'prometheus-data:/prometheus'],
       ports: [published(model, model.stack.ports.prometheus, containerPorts.prometheus)],

@@ -9,6 +9,7 @@ import { monitoringSpecSchema, overridesSchema, type SpecOverrides } from '../sp
 import { SpecError, problemsFromIssues, specErrorMap, type SpecProblem } from '../spec/errors.js';
 import { normaliseDuration } from '../spec/duration.js';
 import { alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, rulerLimitDefaults, serviceDefaults, stackDefaults } from './defaults.js';
+import { metaProblems, resolveExporterAlerts, resolveHosts, resolveSelfMonitoring, resolveWatchdog, alertmanagerPeerTargets } from './meta.js';
 import { applyOverrides, overrideProblems } from './overrides.js';
 import { resolveSlos, sloProblems } from './slo.js';
 import { withExtraRules } from '../rules/extra-rules.js';
@@ -241,6 +242,7 @@ function crossReferenceProblems(spec: ParsedSpec, file: string): SpecProblem[] {
       });
     }
   });
+  problems.push(...metaProblems(spec, file));
   const defaultReceiver = spec.alertmanager?.defaultReceiver;
   if (defaultReceiver !== undefined && !receiverNames.has(defaultReceiver)) {
     problems.push({
@@ -398,6 +400,8 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
         job: dependency.name,
         targets: [...dependency.targets],
         ...(dependency.address === undefined ? {} : { address: dependency.address }),
+        ...(dependency.replicas === undefined ? {} : { replicas: [...dependency.replicas] }),
+        ...(dependency.kind === 'node' ? {} : { alerts: resolveExporterAlerts(dependency.alerts, durations) }),
       };
     })
     .sort(byName);
@@ -417,6 +421,9 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
     repeatInterval: normaliseDuration(settings?.repeatInterval ?? fallback.repeatInterval),
   });
 
+  const alertmanagers = [
+    ...(prometheusSettings.alertmanagers ?? alertmanagerPeerTargets(spec.alertmanager?.replicas ?? 1, prometheusDefaults.alertmanagers)),
+  ];
   return {
     source,
     runbookUrlTemplate: spec.runbookUrl,
@@ -430,13 +437,14 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
     prometheus: {
       scrapeInterval,
       evaluationInterval: normaliseDuration(prometheusSettings.evaluationInterval ?? prometheusDefaults.evaluationInterval),
-      alertmanagers: [...(prometheusSettings.alertmanagers ?? prometheusDefaults.alertmanagers)],
+      alertmanagers,
       externalLabels: sortRecord(prometheusSettings.externalLabels ?? prometheusDefaults.externalLabels),
     },
     alertmanager: {
       page: timing(spec.alertmanager?.page, alertmanagerDefaults.page),
       ticket: timing(spec.alertmanager?.ticket, alertmanagerDefaults.ticket),
       defaultReceiver: spec.alertmanager?.defaultReceiver ?? defaultTeamModel.ticketReceivers[0]!,
+      replicas: spec.alertmanager?.replicas ?? 1,
     },
     selectorLabels: sortRecord(spec.selectorLabels ?? {}),
     rulerLimits: {
@@ -463,6 +471,9 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
       ports: { ...stackDefaults.ports, ...stripUndefined(spec.stack?.ports ?? {}) },
       images: { ...stackDefaults.images, ...stripUndefined(spec.stack?.images ?? {}) },
     },
+    selfMonitoring: resolveSelfMonitoring(spec, defaultTeam, alertmanagers, durations),
+    ...(spec.hosts === undefined ? {} : { hosts: resolveHosts(spec.hosts, defaultTeam, durations) }),
+    ...(spec.watchdog === undefined ? {} : { watchdog: resolveWatchdog(spec.watchdog, spec.selfMonitoring?.team ?? defaultTeam) }),
   };
 }
 

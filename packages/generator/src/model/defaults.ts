@@ -122,3 +122,41 @@ export const sloDefaults = {
    */
   minEvents: 20,
 } as const;
+
+export const selfMonitoringDefaults = {
+  prometheusTargets: ['localhost:9090'],
+  grafanaTargets: ['grafana:3000'],
+} as const;
+
+export const hostDefaults = {
+  job: 'node',
+  /** NodeFilesystemAlmostOutOfSpace: under 10% free. */
+  diskFreeRatio: 0.1,
+  /** NodeFilesystemSpaceFillingUp: predicted full within 4h. */
+  diskFullWithin: '4h',
+  /** NodeMemoryHighUtilization: over 90% of memory in use. */
+  memoryRatio: 0.9,
+  /** NodeCPUHighUsage: over 90% of all cores busy. */
+  cpuRatio: 0.9,
+  /** NodeClockSkewDetected: clock off by more than 50 ms. */
+  clockSkewSeconds: 0.05,
+  for: '5m',
+  slowFor: '15m',
+} as const;
+
+export const exporterAlertDefaults = {
+  /** PostgresqlTooManyConnections: over 80% of max_connections. */
+  connectionsRatio: 0.8,
+  /** PostgresqlDeadlocks: any deadlock in 5m. */
+  deadlocks: 0,
+  /** PostgresqlReplicationLag: a replica over 30 s behind. */
+  replicationLagSeconds: 30,
+  /** RedisOutOfMemory: over 90% of maxmemory. */
+  memoryRatio: 0.9,
+  for: '5m',
+} as const;
+
+export const watchdogDefaults = {
+  receiver: 'watchdog-heartbeat',
+  repeatInterval: '1m',
+} as const;

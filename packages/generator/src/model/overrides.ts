@@ -34,6 +34,10 @@ export function applyOverrides<S extends MonitoringSpec>(spec: S, overrides: Spe
   if (overrides.alertmanager !== undefined) result.alertmanager = merge(spec.alertmanager ?? {}, overrides.alertmanager);
   if (overrides.stack !== undefined) result.stack = merge(spec.stack ?? {}, overrides.stack);
   if (overrides.sites !== undefined) result.sites = overrides.sites;
+  if (overrides.selfMonitoring !== undefined) result.selfMonitoring = merge(spec.selfMonitoring ?? {}, overrides.selfMonitoring);
+  if (overrides.hosts !== undefined && spec.hosts !== undefined) result.hosts = merge(spec.hosts, overrides.hosts);
+  // Replaced whole: url and urlFile exclude each other, so merging could end with both.
+  if (overrides.watchdog !== undefined) result.watchdog = overrides.watchdog;
   result.services = mergeByName(spec.services, overrides.services) ?? [];
   const pipelines = mergeByName(spec.pipelines, overrides.pipelines);
   if (pipelines !== undefined) result.pipelines = pipelines;
@@ -59,6 +63,9 @@ export function overrideProblems(spec: MonitoringSpec, overrides: SpecOverrides,
     if (dependencyKinds.get(name) === 'healthCheck') {
       problems.push({ file, path: `${path}.dependencies.${name}`, message: 'health-check dependencies have no targets or address to override' });
     }
+  }
+  if (overrides.hosts !== undefined && spec.hosts === undefined) {
+    problems.push({ file, path: `${path}.hosts`, message: 'the spec has no hosts section to override' });
   }
   return problems;
 }

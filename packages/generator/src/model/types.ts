@@ -49,6 +49,48 @@ export interface Model {
   readonly selectorLabels?: Readonly<Record<string, string>>;
   /** Ruler limits that shape the rule groups; `enforced` when the spec sets them (generation fails past them). */
   readonly rulerLimits?: { readonly rulesPerGroup: number; readonly groupsPerTenant: number; readonly enforced: boolean };
+  /** Prometheus, Alertmanager and Grafana watched by the stack itself. */
+  readonly selfMonitoring: SelfMonitoringModel;
+  /** Hosts watched through node-exporter; absent when the spec has no `hosts`. */
+  readonly hosts?: HostsModel;
+  /** The dead man's switch; absent when the spec has no `watchdog`. */
+  readonly watchdog?: WatchdogModel;
+}
+
+export interface SelfMonitoringModel {
+  readonly team: string;
+  /** Scrape targets of the jobs `prometheus`, `alertmanager` (every peer) and `grafana` (may be empty). */
+  readonly prometheusTargets: readonly string[];
+  readonly alertmanagerTargets: readonly string[];
+  readonly grafanaTargets: readonly string[];
+  /** `for` of every meta-alert when a profile sets `durations.for`; otherwise each alert's own default. */
+  readonly forOverride?: Duration;
+}
+
+export interface HostsModel {
+  readonly job: string;
+  readonly team: string;
+  readonly targets: readonly string[];
+  readonly alerts: {
+    readonly diskFreeRatio: number;
+    readonly diskFullWithin: Duration;
+    readonly memoryRatio: number;
+    readonly cpuRatio: number;
+    readonly clockSkewSeconds: number;
+    /** How long disk, memory and read-only conditions must hold. */
+    readonly for: Duration;
+    /** How long CPU and clock-skew conditions must hold (they flap more). */
+    readonly slowFor: Duration;
+  };
+}
+
+export interface WatchdogModel {
+  readonly receiver: string;
+  readonly url?: string;
+  readonly urlFile?: string;
+  readonly credentialsFile?: string;
+  readonly repeatInterval: Duration;
+  readonly team: string;
 }
 
 /** The team's own rules as the spec gives them (validated; rendered by rules/extra-rules.ts). */
@@ -182,6 +224,18 @@ export interface ExporterDependencyModel {
   readonly targets: readonly string[];
   /** For postgres/redis: the address the exporter connects to (no credentials; those come from files). */
   readonly address?: string;
+  /** postgres: exporter targets of replicas (scraped in the same job with `role="replica"`). */
+  readonly replicas?: readonly string[];
+  /** Thresholds of the exporter-based alerts (defaults resolved). */
+  readonly alerts?: ExporterAlertParameters;
+}
+
+export interface ExporterAlertParameters {
+  readonly connectionsRatio: number;
+  readonly deadlocks: number;
+  readonly replicationLagSeconds: number;
+  readonly memoryRatio: number;
+  readonly for: Duration;
 }
 
 /** A dependency watched through a service's own health check (health_check_status{check}). */
@@ -233,6 +287,8 @@ export interface AlertmanagerModel {
   readonly ticket: { readonly groupWait: Duration; readonly groupInterval: Duration; readonly repeatInterval: Duration };
   /** Receiver for anything no team route matches. */
   readonly defaultReceiver: string;
+  /** Replicas clustered by gossip (1: no cluster). */
+  readonly replicas: number;
 }
 
 /** A site whose services a Prometheus agent scrapes and remote-writes to the central Prometheus. */

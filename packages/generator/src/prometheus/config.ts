@@ -1,6 +1,7 @@
 /**
  * monitoring/prometheus/prometheus.yml: global intervals and external labels, the rule files,
- * one scrape job per service (but those a site's agent scrapes) and per exporter dependency,
+ * one scrape job per service (but those a site's agent scrapes) and per exporter dependency, the
+ * stack's own jobs (prometheus, alertmanager with every peer, grafana), node-exporter for hosts,
  * and the Alertmanagers.
  *
  * Rule paths are relative to this file (`../../alerts/p1-page.yml`), so the config is valid where
@@ -13,6 +14,13 @@ import type { GeneratedFile, Model } from '../model/types.js';
 import { extraRulesPath } from '../rules/extra-rules.js';
 import { ruleFileOrder } from '../rules/generator.js';
 import { agentScrapedJobs, serviceScrapeConfig } from './scrape.js';
+import { selfMonitoringJobs } from '../model/meta.js';
+
+/**
+ * Flags the generated config needs: `extra-scrape-metrics` adds `scrape_timeout_seconds`, which
+ * PrometheusTargetScrapeTimeout compares `scrape_duration_seconds` with. Compose and tests pass them.
+ */
+export const prometheusFeatureFlags: readonly string[] = ['--enable-feature=extra-scrape-metrics'];
 
 export const prometheusConfigPath = 'monitoring/prometheus/prometheus.yml';
 
@@ -28,8 +36,11 @@ export function prometheusConfig(model: Model): Record<string, unknown> {
     .map((service) => serviceScrapeConfig(model, service));
   for (const dependency of model.dependencies) {
     if (dependency.kind === 'healthCheck') continue;
-    scrapeConfigs.push({ job_name: dependency.job, static_configs: [{ targets: [...dependency.targets] }] });
+    const staticConfigs: Record<string, unknown>[] = [{ targets: [...dependency.targets] }];
+    if (dependency.replicas !== undefined) staticConfigs.push({ targets: [...dependency.replicas], labels: { role: 'replica' } });
+    scrapeConfigs.push({ job_name: dependency.job, static_configs: staticConfigs });
   }
+  scrapeConfigs.push(...selfScrapeConfigs(model));
   return {
     global: {
       scrape_interval: model.prometheus.scrapeInterval,
@@ -42,6 +53,18 @@ export function prometheusConfig(model: Model): Record<string, unknown> {
     },
     scrape_configs: scrapeConfigs,
   };
+}
+
+/** The stack watching itself, and node-exporter on the spec's hosts. */
+function selfScrapeConfigs(model: Model): Record<string, unknown>[] {
+  const self = model.selfMonitoring;
+  const jobs: [string, readonly string[]][] = [
+    [selfMonitoringJobs.prometheus, self.prometheusTargets],
+    [selfMonitoringJobs.alertmanager, self.alertmanagerTargets],
+    [selfMonitoringJobs.grafana, self.grafanaTargets],
+  ];
+  if (model.hosts !== undefined) jobs.push([model.hosts.job, model.hosts.targets]);
+  return jobs.filter(([, targets]) => targets.length > 0).map(([job, targets]) => ({ job_name: job, static_configs: [{ targets: [...targets] }] }));
 }
 
 export function prometheusConfigGenerator(model: Model): GeneratedFile[] {

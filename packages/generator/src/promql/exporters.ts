@@ -19,6 +19,8 @@ export const exporterMetrics: Readonly<Record<ExporterDependencyModel['kind'], r
     'pg_stat_activity_count',
     'pg_database_size_bytes',
     'pg_replication_lag_seconds',
+    // postgres_exporter 0.11 (Debian bookworm, the test binaries) names the lag without the unit.
+    'pg_replication_lag',
   ],
   redis: [
     'redis_up',

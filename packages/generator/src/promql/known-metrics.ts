@@ -7,6 +7,9 @@ import { declaredExporterMetrics } from './exporters.js';
 export const prometheusSyntheticSeries = ['up', 'ALERTS', 'ALERTS_FOR_STATE'] as const;
 
 /** Every metric name an expression may read, and where each allowance comes from. */
+/** Metric families of Prometheus, Alertmanager and Grafana themselves, which the stack scrapes. */
+export const selfMonitoringMetricPrefixes = ['prometheus_', 'alertmanager_', 'grafana_', 'scrape_'] as const;
+
 export interface KnownMetrics {
   has(name: string): boolean;
 }
@@ -23,5 +26,8 @@ export function knownMetrics(model: Model, extraRecordingRules: Iterable<string>
     if (name.endsWith('_')) prefixes.push(name);
     else exact.add(name);
   }
+  // The stack's own metrics (meta-monitoring) and node-exporter on the spec's hosts.
+  prefixes.push(...selfMonitoringMetricPrefixes);
+  if (model.hosts !== undefined) prefixes.push('node_');
   return { has: (name) => exact.has(name) || prefixes.some((prefix) => name.startsWith(prefix)) };
 }

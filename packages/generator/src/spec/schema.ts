@@ -200,6 +200,19 @@ export const sloSchema = z.discriminatedUnion(
   ],
   { error: 'expected sli "availability", "latency" or "freshness"' },
 );
+/** Thresholds of the exporter-based dependency alerts (postgres and redis); each documented in its runbook. */
+export const exporterAlertsSchema = z.strictObject({
+  /** PostgresqlTooManyConnections: share of max_connections in use. Default 0.8. */
+  connectionsRatio: ratioSchema.optional(),
+  /** PostgresqlDeadlocks: more than this many deadlocks in 5m. Default 0 (any deadlock). */
+  deadlocks: z.number(typeError('expected a whole number of at least 0')).int().min(0).optional(),
+  /** PostgresqlReplicationLag: replica lag in seconds (needs `replicas`). Default 30. */
+  replicationLagSeconds: positiveSchema.optional(),
+  /** RedisOutOfMemory: share of maxmemory in use. Default 0.9. */
+  memoryRatio: ratioSchema.optional(),
+  /** How long a condition must hold. Default 5m. */
+  for: durationSchema.optional(),
+});
 
 const exporterDependencySchema = z.strictObject({
   name: nameSchema,
@@ -209,6 +222,9 @@ const exporterDependencySchema = z.strictObject({
   targets: targetsSchema,
   /** Address the exporter connects to (postgres/redis); credentials only ever come from files. */
   address: hostPortSchema('expected host:port (port 1-65535)').optional(),
+  /** postgres: exporter targets of replicas; their replication lag is alerted on. */
+  replicas: targetsSchema.optional(),
+  alerts: exporterAlertsSchema.optional(),
 });
 
 const checkNameMessage = 'expected a check name of letters, digits, "_", ".", ":" or "-", at most 63 characters';
@@ -303,6 +319,8 @@ export const alertmanagerSettingsSchema = z.strictObject({
   page: timingSchema.optional(),
   ticket: timingSchema.optional(),
   defaultReceiver: nameSchema.optional(),
+  /** Alertmanager replicas clustered by gossip (1, 2 or 3). Default 1. */
+  replicas: z.union([z.literal(1), z.literal(2), z.literal(3)], typeError('expected 1, 2 or 3')).optional(),
 });
 
 export const grafanaSettingsSchema = z.strictObject({
@@ -392,6 +410,52 @@ export const kubernetesSettingsSchema = z.strictObject({
   /** Label the Grafana sidecar watches for dashboards. Default grafana_dashboard: "1". */
   dashboardLabel: z.strictObject({ name: k8sLabelKeySchema, value: k8sLabelValueSchema }).optional(),
 });
+/** Prometheus, Alertmanager and Grafana watched by the stack itself (meta-monitoring). */
+export const selfMonitoringSchema = z.strictObject({
+  /** Owner of the meta-alerts. Default: defaultTeam. */
+  team: nameSchema.optional(),
+  /** Where Prometheus scrapes itself. Default ["localhost:9090"]. */
+  prometheusTargets: targetsSchema.optional(),
+  /** Grafana's /metrics. Default ["grafana:3000"]; an empty list turns the job off. */
+  grafanaTargets: z.array(targetSchema, typeError('expected a list of host:port')).optional(),
+});
+
+/** Host alerts from node-exporter: every threshold a named parameter. */
+export const hostsSchema = z.strictObject({
+  /** node-exporter scrape targets. */
+  targets: targetsSchema,
+  team: nameSchema.optional(),
+  /** Prometheus job name. Default "node". */
+  job: nameSchema.optional(),
+  /** NodeFilesystemAlmostOutOfSpace: free share of a filesystem under this. Default 0.1. */
+  diskFreeRatio: ratioSchema.optional(),
+  /** NodeFilesystemSpaceFillingUp: predicted full within this (predict_linear over 6x it, at most 6h). Default 4h. */
+  diskFullWithin: durationSchema.optional(),
+  /** NodeMemoryHighUtilization: share of memory in use above this. Default 0.9. */
+  memoryRatio: ratioSchema.optional(),
+  /** NodeCPUHighUsage: share of all cores busy above this. Default 0.9. */
+  cpuRatio: ratioSchema.optional(),
+  /** NodeClockSkewDetected: clock offset in seconds above this. Default 0.05. */
+  clockSkewSeconds: positiveSchema.optional(),
+  /** How long each host condition must hold. Default 5m (clock skew and CPU 15m). */
+  for: durationSchema.optional(),
+});
+
+/** The dead man's switch: an always-firing Watchdog sent to an outside heartbeat endpoint. */
+export const watchdogSchema = z
+  .strictObject({
+    /** The heartbeat URL, when it holds no secret (your own relay, or authenticated by credentialsFile). */
+    url: urlSchema.optional(),
+    /** A file holding the heartbeat URL (Alertmanager `url_file`, needs Alertmanager 0.26 or later). */
+    urlFile: secretFileSchema.optional(),
+    /** A file holding a bearer token sent with each heartbeat. */
+    credentialsFile: secretFileSchema.optional(),
+    /** How often the heartbeat is sent (the Watchdog route's repeat_interval). Default 1m. */
+    repeatInterval: durationSchema.optional(),
+  })
+  .refine((value) => (value.url === undefined) !== (value.urlFile === undefined), {
+    error: 'expected exactly one of url and urlFile',
+  });
 
 /**
  * A profile (or `applyOverrides` argument): changes layered over the spec before defaults are
@@ -420,6 +484,9 @@ export const overridesSchema = z.strictObject({
   durations: z.strictObject({ for: durationSchema.optional(), window: durationSchema.optional() }).optional(),
   /** Replaces the spec's sites (e.g. a remote-write URL known only at run time). */
   sites: z.array(siteSchema, typeError('expected a list of sites')).optional(),
+  selfMonitoring: selfMonitoringSchema.optional(),
+  hosts: hostsSchema.partial().optional(),
+  watchdog: watchdogSchema.optional(),
 });
 
 export const monitoringSpecSchema = z.strictObject({
@@ -453,6 +520,9 @@ export const monitoringSpecSchema = z.strictObject({
   selectorLabels: labelMapSchema.optional(),
   /** Ruler limits the rule groups must fit (defaults: Mimir's 20 rules per group, 70 groups per tenant). */
   rulerLimits: rulerLimitsSchema.optional(),
+  selfMonitoring: selfMonitoringSchema.optional(),
+  hosts: hostsSchema.optional(),
+  watchdog: watchdogSchema.optional(),
   /** Named overrides selected with `--profile NAME` / `buildModel(..., { profile })`. */
   profiles: z.record(nameSchema, overridesSchema, typeError('expected a map of profile name to overrides')).optional(),
   /** The team's own alerting and recording rules, through the same pipeline as Vigil's. */

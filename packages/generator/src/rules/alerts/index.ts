@@ -12,6 +12,7 @@ import { pipelineNoItemsCreatedAlert } from './pipeline-no-items-created.js';
 import { pipelineValidationErrorsHighAlert } from './pipeline-validation-errors-high.js';
 import { serviceDownAlert } from './service-down.js';
 import { unhandledErrorsBurstAlert } from './unhandled-errors-burst.js';
+import { metaAlertDefinitions } from './meta.js';
 
 /** Every alert Vigil renders, P1 first. Alert names are a contract (see alerts/README.md). */
 export const alertDefinitions: readonly AlertDefinition[] = [
@@ -29,6 +30,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   eventLoopLagHighAlert,
   circuitBreakerOpenLongAlert,
   circuitBreakerOpenAlert,
+  ...metaAlertDefinitions,
 ];
 
 export const alertNames = alertDefinitions.map((definition) => definition.name);
