@@ -92,7 +92,7 @@ describe('sites', () => {
       'sites[0].remoteWrite: expected remoteWrite with a url and at most one of bearerTokenFile or basicAuth',
     ]);
     expect(problems(siteSpec([{ name: 'a', services: ['api'], remoteWrite: { ...remoteWrite, bearerTokenFile: 'token' } }]))).toEqual([
-      'sites[0].remoteWrite.bearerTokenFile: expected an absolute file path (secrets are read from files)',
+      'sites[0].remoteWrite.bearerTokenFile: expected an absolute file path (secrets are read from files), normalised, without "..", outside /proc, /sys and /dev',
     ]);
   });
 });

@@ -38,10 +38,10 @@ describe('docker-compose.local-images.yml', () => {
     for (const [name] of exporterServices) expect(override.services[name], name).toBeDefined();
   });
 
-  it('names only images the build script builds (one Dockerfile per local tag)', () => {
+  it('names only images the build script builds (one image spec per local tag)', () => {
     for (const tag of Object.values(localImages)) {
       const directory = /^vigil-local\/([a-z-]+):bookworm$/.exec(tag ?? '')?.[1] ?? '';
-      expect(existsSync(join(repoRoot, 'scripts/docker/images', directory, 'Dockerfile')), tag).toBe(true);
+      expect(existsSync(join(repoRoot, 'scripts/docker/images', `${directory}.image`)), tag).toBe(true);
     }
   });
 

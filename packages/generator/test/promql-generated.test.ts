@@ -5,6 +5,7 @@ import { checkExpressions, formatPromQLProblem } from '../src/promql/check.js';
 import { knownMetrics } from '../src/promql/known-metrics.js';
 import { dashboardExpressions, recordedNames, ruleExpressions } from '../src/promql/sources.js';
 import { alertRules, allAlertDefinitions, rulesGenerator } from '../src/rules/generator.js';
+import { infoRules, parameterRules } from '../src/rules/parameters.js';
 import { recordingRuleNames } from '../src/rules/recording.js';
 import { sloRecordingGroups } from '../src/slo/recording.js';
 import { specModel } from './dashboard-fixtures.js';
@@ -19,8 +20,15 @@ beforeAll(async () => {
 describe('every PromQL expression Vigil generates', () => {
   it('reads every recording rule and every alert from the rules generator output', () => {
     const sources = ruleExpressions(ruleFiles);
+    // Shared recording rules, the SLO rules, the owner info and parameter series, and the rules alerts record for themselves.
+    const parameters = allAlertDefinitions.flatMap((definition) => definition.parameters?.(model) ?? []);
     expect(new Set(recordedNames(ruleFiles))).toEqual(
-      new Set([...Object.values(recordingRuleNames), ...sloRecordingGroups(model).flatMap((group) => group.rules.map((rule) => ('record' in rule ? rule.record : '')))]),
+      new Set([
+        ...Object.values(recordingRuleNames),
+        ...sloRecordingGroups(model).flatMap((group) => group.rules.map((rule) => ('record' in rule ? rule.record : ''))),
+        ...[...infoRules(model), ...parameterRules(parameters)].map((rule) => rule.record),
+        ...allAlertDefinitions.flatMap((definition) => (definition.recordingRules?.(model) ?? []).map((rule) => rule.record)),
+      ]),
     );
     const alertsChecked = new Set(sources.filter((source) => source.item.startsWith('alert ')).map((source) => source.item.slice('alert '.length)));
     const rendered = allAlertDefinitions.filter((definition) => alertRules(model, definition).length > 0);

@@ -50,7 +50,7 @@ describe('slos in the spec and the model', () => {
       ]),
     ).toEqual([
       `${file}: slos[2].objective: expected an objective of at least 0.9 and below 1, e.g. 0.999 (burn-rate alerts need an error budget of at most 10%)`,
-      `${file}: slos[3].service: required: expected a name of lower-case letters, digits, "-" or "_", starting with a letter`,
+      `${file}: slos[3].service: required: expected a name of lower-case letters, digits, "-" or "_", starting with a letter, at most 63 characters`,
       `${file}: slos[3].pipeline: unknown field`,
       `${file}: slos[4].sli: expected sli "availability", "latency" or "freshness"`,
     ]);

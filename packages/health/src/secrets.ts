@@ -43,12 +43,14 @@ const schemePrefix = /^[a-z][a-z0-9+.-]*:\/*/i;
  */
 function maskUserinfo(token: string): string {
   const at = token.lastIndexOf('@');
-  const head = token.slice(0, at);
+  // Brackets around a URL in a message ("(postgres://u:pw@h/db)") are not part of its scheme.
+  const lead = /^[([{]+/.exec(token)?.[0].length ?? 0;
+  const head = token.slice(lead, at);
   const scheme = schemePrefix.exec(head)?.[0] ?? '';
   const rest = scheme !== '' && head.slice(scheme.length).includes(':') ? head.slice(scheme.length) : head;
   const colon = rest.indexOf(':');
   if (colon < 0) return token;
-  const keep = head.length - rest.length + colon + 1;
+  const keep = lead + head.length - rest.length + colon + 1;
   if (keep === at) return token; // "user:@host": nothing to hide
   return `${token.slice(0, keep)}${MASK}${token.slice(at)}`;
 }

@@ -123,7 +123,8 @@ describe('label values have bounded bytes', () => {
 
   it('counts gauge overflow too: the last-item gauge past its limit', async () => {
     const vigil = isolatedVigil({ maxLabelSets: 2 });
-    for (const name of ['a', 'b', 'c', 'd']) vigil.pipeline(name);
+    // The gauge stays 0 until a pipeline creates its first item; the overflow series takes the latest.
+    for (const name of ['a', 'b', 'c', 'd']) vigil.pipeline(name).created();
     const samples = await samplesOf(vigil);
     expect(sampleValue(samples, 'pipeline_last_item_created_timestamp_seconds', { pipeline: '__overflow__' })).toBeGreaterThan(0);
     expect(sampleValue(samples, 'metrics_cardinality_overflow_total', { metric: 'pipeline_last_item_created_timestamp_seconds' })).toBe(2);

@@ -63,7 +63,9 @@ describe('selectLauncher', () => {
 
   /** Runs an ES module script with tsx in a child process with an empty PATH and no Docker engine. */
   async function runIsolated(script: string, cwd: string): Promise<string> {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    // The env is replaced, so the workspace's source condition (vitest.config.ts sets it through
+    // NODE_OPTIONS) is passed as a flag.
+    const { stdout } = await run(process.execPath, ['--conditions=vigil-source', '--import', 'tsx', '--input-type=module', '-e', script], {
       cwd,
       env: {
         PATH: emptyPath,

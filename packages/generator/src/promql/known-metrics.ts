@@ -1,6 +1,7 @@
 import { allExposedSeriesNames } from '@vigil/metrics/catalog';
 import type { Model } from '../model/types.js';
 import { recordingRuleNames } from '../rules/recording.js';
+import { sloSeriesNames } from '../slo/series.js';
 import { declaredExporterMetrics } from './exporters.js';
 
 /** Series Prometheus itself synthesises: scrape health and alert state. */
@@ -18,6 +19,7 @@ export function knownMetrics(model: Model, extraRecordingRules: Iterable<string>
   const exact = new Set<string>([
     ...allExposedSeriesNames(),
     ...Object.values(recordingRuleNames),
+    ...sloSeriesNames(),
     ...extraRecordingRules,
     ...prometheusSyntheticSeries,
   ]);

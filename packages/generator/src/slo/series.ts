@@ -39,6 +39,12 @@ export const sloSeries = {
   budgetRemaining: 'vigil:slo_error_budget_remaining:ratio',
 } as const;
 
+/** Every series name the SLO recording rules record (for the known-metric checks). */
+export function sloSeriesNames(): string[] {
+  const { errorRatio, burnRate, events, ...constant } = sloSeries;
+  return [...Object.values(constant), ...sloWindows.flatMap((window) => [errorRatio(window), burnRate(window), events(window)])];
+}
+
 /** Identity labels of an SLO's series, sorted by name. */
 export function sloLabels(slo: SloModel): Record<string, string> {
   return {

@@ -254,8 +254,9 @@ describe('docker-compose.monitoring.yml on the local images', () => {
       const expected = new Set<string>();
       const ruleFiles = (parse(readFileSync(join(dir, 'monitoring/prometheus/prometheus.yml'), 'utf8')) as { rule_files: string[] }).rule_files;
       for (const file of ruleFiles) {
-        // Rule paths are relative to the config in the container; the mounts say where each comes from.
-        const inContainer = posix.join('/etc/prometheus', file);
+        // Rule paths are relative to the config where the stack mounts it; the mounts say where each comes from.
+        const configInContainer = stackMounts.prometheus.find((mount) => mount.host === 'monitoring/prometheus/prometheus.yml')!.container;
+        const inContainer = posix.join(posix.dirname(configInContainer), file);
         const onHost = hostPathFor(inContainer, stackMounts.prometheus);
         if (!onHost) throw new Error(`no mount provides ${inContainer}`);
         const groups = (parse(readFileSync(join(dir, onHost), 'utf8')) as { groups: { name: string }[] }).groups;
