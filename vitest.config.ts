@@ -17,7 +17,7 @@ export default defineConfig({
   resolve: { conditions: serverConditions },
   ssr: { resolve: { conditions: serverConditions, externalConditions: [sourceCondition] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'scripts/docs/*.test.ts'],
     // Docker-engine tests run from scripts/docker/container-tests.sh (vitest.docker.config.ts).
     exclude: ['**/node_modules/**', 'packages/*/test/docker/**'],
     pool: 'forks',

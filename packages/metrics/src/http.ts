@@ -271,8 +271,10 @@ export function expressMiddleware(recorder: HttpRecorder): ExpressMiddleware {
 export interface FastifyLikeRequest {
   readonly method: string;
   readonly raw: IncomingMessage;
-  readonly routeOptions?: { readonly url?: string };
-  readonly is404?: boolean;
+  // `| undefined`: Fastify declares these as possibly undefined, and a user's
+  // exactOptionalPropertyTypes must still accept a real Fastify instance.
+  readonly routeOptions?: { readonly url?: string | undefined } | undefined;
+  readonly is404?: boolean | undefined;
 }
 export interface FastifyLikeReply {
   readonly statusCode: number;

@@ -8,25 +8,26 @@ import { registerSecret } from '../secrets.js';
 export interface PgQueryable {
   query(text: string): Promise<unknown>;
   /** Pool figures (pg.Pool). */
-  readonly totalCount?: number;
-  readonly idleCount?: number;
-  readonly waitingCount?: number;
+  readonly totalCount?: number | undefined;
+  readonly idleCount?: number | undefined;
+  readonly waitingCount?: number | undefined;
   /** pg.Pool configuration. */
-  readonly options?: PgConnectionConfig;
-  /** pg.Client connection fields. */
-  readonly host?: string;
-  readonly port?: number;
-  readonly database?: string;
-  readonly user?: string;
+  readonly options?: PgConnectionConfig | undefined;
+  /** pg.Client connection fields. `| undefined` throughout: pg declares them so, and a user's
+   * exactOptionalPropertyTypes must still accept a real pg.Pool or pg.Client. */
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly database?: string | undefined;
+  readonly user?: string | undefined;
   readonly password?: unknown;
 }
 
 interface PgConnectionConfig {
-  readonly connectionString?: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly database?: string;
-  readonly user?: string;
+  readonly connectionString?: string | undefined;
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly database?: string | undefined;
+  readonly user?: string | undefined;
   readonly password?: unknown;
 }
 
