@@ -21,6 +21,7 @@ bash scripts/install-missing.sh test ${need[@]+"${need[@]}"}
 
 bash scripts/bootstrap.sh
 pnpm -s generate --check
+pnpm -s docs:api --check
 pnpm -s typecheck
 mkdir -p .vigil-tmp
 status=0
