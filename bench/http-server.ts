@@ -4,13 +4,14 @@
  * it listens on a loopback port, tells the parent over IPC, and runs until killed.
  *
  * Every variant serves GET /api/items/:id (a small JSON body) and /metrics. Instrumentation is
- * set up as each library's README shows, with its default metrics on where it has them.
+ * set up as each library's README shows, with its default metrics on where it has them
+ * (express-prom-bundle is given prom-client's, as Vigil and fastify-metrics collect them by default).
  */
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type Framework = 'node:http' | 'express' | 'fastify';
-export type Instrumentation = 'bare' | 'vigil' | 'express-prom-bundle' | 'fastify-metrics' | 'opentelemetry';
+export type Instrumentation = 'bare' | 'vigil' | 'vigil-middleware-only' | 'express-prom-bundle' | 'fastify-metrics' | 'opentelemetry';
 
 const require = createRequire(import.meta.url);
 const item = (id: string): string => JSON.stringify({ id, name: 'widget', price: 12.5 });
@@ -32,14 +33,15 @@ async function setUpOpenTelemetry(): Promise<(request: IncomingMessage, response
   return (request, response) => exporter.getMetricsRequestHandler(request, response);
 }
 
-async function vigilMetrics(): Promise<import('@vigil/metrics').VigilMetrics> {
+/** `vigil-middleware-only` leaves out prom-client's default Node metrics, to show what the middleware itself costs. */
+async function vigilMetrics(instrumentation: Instrumentation): Promise<import('@vigil/metrics').VigilMetrics> {
   const { createVigilMetrics } = await import('@vigil/metrics');
-  return createVigilMetrics({ defaultLabels: { service: 'bench' } });
+  return createVigilMetrics({ defaultLabels: { service: 'bench' }, collectDefaultMetrics: instrumentation !== 'vigil-middleware-only' });
 }
 
 async function nodeServer(instrumentation: Instrumentation, otelMetrics?: (request: IncomingMessage, response: ServerResponse) => void): Promise<import('node:http').Server> {
   const http = require('node:http') as typeof import('node:http');
-  const vigil = instrumentation === 'vigil' ? await vigilMetrics() : undefined;
+  const vigil = instrumentation.startsWith('vigil') ? await vigilMetrics(instrumentation) : undefined;
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? '/';
     if (url === '/metrics') {
@@ -63,8 +65,8 @@ async function expressServer(instrumentation: Instrumentation, otelMetrics?: (re
   const http = require('node:http') as typeof import('node:http');
   const express = require('express') as typeof import('express');
   const app = express();
-  if (instrumentation === 'vigil') {
-    const vigil = await vigilMetrics();
+  if (instrumentation.startsWith('vigil')) {
+    const vigil = await vigilMetrics(instrumentation);
     app.use(vigil.expressMiddleware());
     app.get('/metrics', vigil.metricsHandler);
   } else if (instrumentation === 'express-prom-bundle') {
@@ -82,8 +84,8 @@ async function expressServer(instrumentation: Instrumentation, otelMetrics?: (re
 async function fastifyServer(instrumentation: Instrumentation, otelMetrics?: (request: IncomingMessage, response: ServerResponse) => void): Promise<import('node:http').Server> {
   const fastify = require('fastify') as typeof import('fastify');
   const app = fastify.default();
-  if (instrumentation === 'vigil') {
-    const vigil = await vigilMetrics();
+  if (instrumentation.startsWith('vigil')) {
+    const vigil = await vigilMetrics(instrumentation);
     await app.register(vigil.fastifyPlugin);
     app.get('/metrics', async (request, reply) => {
       const scrape = await vigil.scrape(request.headers.accept);
@@ -112,5 +114,12 @@ export async function serve(framework: Framework, instrumentation: Instrumentati
         ? await expressServer(instrumentation, otelMetrics)
         : await fastifyServer(instrumentation, otelMetrics);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The parent reads this process's CPU time around each load run: CPU per request is the
+  // figure least moved by other processes on the machine.
+  process.on('message', (message) => {
+    if (message !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.send!({ cpuMicros: user + system });
+  });
   process.send!({ port: (server.address() as { port: number }).port });
 }

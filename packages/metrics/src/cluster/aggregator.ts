@@ -212,8 +212,23 @@ class Aggregator implements ClusterAggregator {
     const merger = new FamilyMerger(this.overrides);
     for (const source of sources) merger.add(source);
     merger.addMerged(this.retired);
+    this.warnConflicts(merger.conflicts);
     const openMetrics = negotiateFormat(accept) === 'openmetrics';
     return new TextScrape(openMetrics ? openMetricsContentType : prometheusContentType, merger.render(openMetrics));
+  }
+
+  /** Names already warned about: a family two workers send in different shapes. */
+  private readonly warned = new Set<string>();
+
+  private warnConflicts(conflicts: ReadonlySet<string>): void {
+    for (const name of conflicts) {
+      if (this.warned.has(name)) continue;
+      this.warned.add(name);
+      process.emitWarning(
+        `@vigil/metrics: workers expose "${name}" with different types or histogram buckets; only the shape seen first is aggregated`,
+        { code: 'VIGIL_METRICS_CLUSTER_CONFLICT' },
+      );
+    }
   }
 
   readonly metricsHandler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
