@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { autometrics } from '@autometrics/autometrics';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { createVigilMetrics, latencyBucketsSeconds } from '@vigil/metrics';
+import { populate } from './histogram-series.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
@@ -248,31 +249,8 @@ async function heapOverTenMillionCalls(): Promise<{ before: number; after: numbe
 }
 
 async function scrapeComparison(): Promise<Measured> {
-  const seriesRegistry = new Registry();
-  const scrapeVigil = createVigilMetrics({ registry: seriesRegistry, collectDefaultMetrics: false, countUnhandledErrors: false, maxLabelSets: 5000 });
-  const referenceRegistry = new Registry();
-  const reference = new Histogram({
-    name: 'operation_duration_seconds',
-    help: 'prom-client reference',
-    labelNames: ['operation', 'outcome'],
-    buckets: [...latencyBucketsSeconds],
-    registers: [referenceRegistry],
-  });
   // 1,000 operations x 2 outcomes = 2,000 histogram series on each side.
-  for (let op = 0; op < 1000; op++) {
-    const fn = scrapeVigil.timed(`op_${op}`, (fail: boolean) => {
-      if (fail) throw new Error('x');
-      return op;
-    });
-    fn(false);
-    try {
-      fn(true);
-    } catch {
-      // the error outcome series
-    }
-    reference.labels(`op_${op}`, 'success').observe(0.000_01);
-    reference.labels(`op_${op}`, 'error').observe(0.000_01);
-  }
+  const { vigil: scrapeVigil, reference: referenceRegistry } = populate(2000);
   let vigilBytes = 0;
   let referenceBytes = 0;
   const results = await measureScrapes([

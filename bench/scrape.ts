@@ -12,42 +12,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { request as httpRequest, createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Histogram, Registry } from 'prom-client';
-import { createVigilMetrics, latencyBucketsSeconds, type VigilMetrics } from '@vigil/metrics';
+import { populate } from './histogram-series.js';
 import { median, pairedRatio, printVerdicts, verdict, type RoundSamples } from './support.js';
 
 const renderRounds = { 2000: 9, 20000: 5 } as const;
 const loadSeconds = 8;
 const scrapers = 20;
 const timedCallsPerSecond = 50_000;
-
-/** `series` histogram series on both sides: operations x 2 outcomes, each observed once. */
-function populate(series: number): { vigil: VigilMetrics; reference: Registry } {
-  const vigil = createVigilMetrics({ registry: new Registry(), collectDefaultMetrics: false, countUnhandledErrors: false, maxLabelSets: series + 10 });
-  const reference = new Registry();
-  const histogram = new Histogram({
-    name: 'operation_duration_seconds',
-    help: 'prom-client reference',
-    labelNames: ['operation', 'outcome'],
-    buckets: [...latencyBucketsSeconds],
-    registers: [reference],
-  });
-  for (let op = 0; op < series / 2; op++) {
-    const fn = vigil.timed(`op_${op}`, (fail: boolean) => {
-      if (fail) throw new Error('x');
-      return op;
-    });
-    fn(false);
-    try {
-      fn(true);
-    } catch {
-      // the error outcome series
-    }
-    histogram.labels(`op_${op}`, 'success').observe(0.000_01);
-    histogram.labels(`op_${op}`, 'error').observe(0.000_01);
-  }
-  return { vigil, reference };
-}
 
 async function renderComparison(series: 2000 | 20000): Promise<void> {
   const { vigil, reference } = populate(series);

@@ -120,6 +120,30 @@ export const catalog = {
     help: 'CPU quota of the container (cgroup) the process runs in, in cores; absent when there is none.',
     labelNames: [],
   },
+  clusterWorkersExited: {
+    name: 'cluster_workers_exited_total',
+    type: 'counter',
+    help: 'Worker processes or threads that exited; their last counters and histograms stay in the aggregated totals.',
+    labelNames: [],
+  },
+  clusterCollectTimeouts: {
+    name: 'cluster_metrics_collect_timeouts_total',
+    type: 'counter',
+    help: 'Aggregated scrapes in which a worker did not answer in time; its last reported values were exposed instead.',
+    labelNames: [],
+  },
+  clusterWorkerRestarts: {
+    name: 'cluster_worker_restarts_total',
+    type: 'counter',
+    help: 'Crashed workers the supervisor started again, after its backoff.',
+    labelNames: [],
+  },
+  clusterWorkersPlanned: {
+    name: 'cluster_workers_planned',
+    type: 'gauge',
+    help: 'Worker count chosen from CPU and memory limits: min(cpu workers, memory limit / memory per worker); limited_by says which bound won.',
+    labelNames: ['limited_by'],
+  },
   healthCheckStatus: {
     name: 'health_check_status',
     type: 'gauge',

@@ -162,7 +162,7 @@ export function escapeLabelValue(value: string): string {
   return /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
 }
 
-function escapeHelp(help: string): string {
+export function escapeHelp(help: string): string {
   return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
@@ -174,7 +174,7 @@ export function formatSampleValue(value: number): string {
 }
 
 /** The series' own labels, then the default labels it does not set (prom-client's precedence). */
-function refreshLabelBlock(series: SeriesBase, context: RenderContext): void {
+export function refreshLabelBlock(series: SeriesBase, context: RenderContext): void {
   if (series.blockGeneration === context.generation) return;
   let pairs = '';
   for (const name in series.labels) {
@@ -352,7 +352,7 @@ export class GaugeFamily extends Family<GaugeSeries> {
     definition: MetricDefinition,
     guard: CardinalityGuard | null,
     /** Stored values are divided by this on exposition (e.g. 1000 for milliseconds to seconds). */
-    private readonly divisor = 1,
+    readonly divisor = 1,
   ) {
     super(definition, guard);
   }
@@ -399,6 +399,8 @@ export class HistogramFamily extends Family<HistogramSeries> {
   private readonly bounds: Float64Array;
   /** Bucket upper bounds in the exposed unit. */
   private readonly bucketBounds: readonly number[];
+  /** The `le` label values, +Inf last, as the exposition writes them. */
+  readonly leValues: readonly string[];
   /** `le="0.005"} ` per bucket and +Inf: the end of each bucket line before its value. */
   private readonly leSuffixes: readonly string[];
   private readonly bucketName: string;
@@ -409,7 +411,7 @@ export class HistogramFamily extends Family<HistogramSeries> {
     definition: MetricDefinition,
     guard: CardinalityGuard | null,
     /** Observations arrive in base unit x this (1000: milliseconds for a `_seconds` histogram). */
-    private readonly inputScale = 1,
+    readonly inputScale = 1,
   ) {
     super(definition, guard);
     const buckets = definition.buckets;
@@ -426,6 +428,7 @@ export class HistogramFamily extends Family<HistogramSeries> {
     }
     this.bounds = Float64Array.from(buckets, (bound) => bound * inputScale);
     this.bucketBounds = [...buckets];
+    this.leValues = [...buckets.map(String), '+Inf'];
     this.leSuffixes = [...buckets.map((bound) => `le="${bound}"} `), 'le="+Inf"} '];
     this.bucketName = `${definition.name}_bucket`;
     this.sumName = `${definition.name}_sum`;

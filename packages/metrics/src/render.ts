@@ -200,7 +200,8 @@ export class ExpositionRenderer {
     });
   }
 
-  private contextFor(openMetrics: boolean): RenderContext {
+  /** The context every render (and cluster snapshot) of this registry writes label blocks with. */
+  contextFor(openMetrics: boolean): RenderContext {
     // prom-client keeps default labels here; setDefaultLabels() replaces the object, so a new
     // identity means the cached label blocks are stale.
     const defaults = (this.registry as unknown as { _defaultLabels?: LabelSet })._defaultLabels ?? {};

@@ -1,0 +1,258 @@
+/**
+ * The primary (or main thread) side: one `/metrics` for a multi-process or multi-thread service.
+ *
+ * On each scrape the aggregator asks every worker that called `reportMetricsToPrimary()` for a
+ * snapshot, waits at most `collectTimeoutMs`, and merges what it has: a worker that did not
+ * answer in time is exposed with its last snapshot (and counted), so a stuck worker neither
+ * stalls the scrape nor makes a counter go backwards. When a worker exits, its last counters and
+ * histograms move into retired totals that stay in every later scrape, so Prometheus never sees
+ * a spurious counter reset; its gauges go with it.
+ */
+import cluster, { type Worker as ClusterWorker } from 'node:cluster';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Worker as ThreadWorker } from 'node:worker_threads';
+import { Registry } from 'prom-client';
+import { negotiateFormat, openMetricsContentType, prometheusContentType, type Scrape } from '../exposition.js';
+import { clusterFamiliesFor, type ClusterFamilies } from './families.js';
+import { FamilyMerger, keptAfterExit, type GaugeAggregation, type MetricsSource } from './merge.js';
+import { snapshotRegistry } from './snapshot.js';
+import { isMetricsReady, isMetricsSnapshot, metricsRequestType, type MetricsRequest, type MetricsSnapshot, type WireFamily } from './wire.js';
+
+export interface ClusterAggregatorOptions {
+  /**
+   * The primary's own metrics, merged in with `worker="primary"`; the aggregator's metrics
+   * (`cluster_workers_exited_total`, `cluster_metrics_collect_timeouts_total`) go here too.
+   * Default: a new Registry.
+   */
+  readonly registry?: Registry;
+  /** How long a scrape waits for the workers' snapshots; default 2000 ms. */
+  readonly collectTimeoutMs?: number;
+  /** Per-gauge aggregation, over `defaultGaugeAggregation`; unlisted gauges keep a `worker` label. */
+  readonly gaugeAggregation?: Readonly<Record<string, GaugeAggregation>>;
+  /** Listen to node:cluster workers; default true. Off for a thread-only service. */
+  readonly cluster?: boolean;
+}
+
+export interface ClusterAggregator {
+  readonly registry: Registry;
+  /** The merged exposition for an Accept header; concurrent calls share one collection. */
+  scrape(accept?: string): Promise<Scrape>;
+  /** `/metrics` handler for the primary's node:http server. */
+  readonly metricsHandler: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /** Aggregates a worker thread too; it calls `reportMetricsToPrimary()` on its side. */
+  addWorkerThread(worker: ThreadWorker): void;
+  /** Workers that reported and are still running. */
+  readonly reportingWorkers: number;
+  /** Stops listening to cluster events. */
+  close(): void;
+}
+
+interface Peer {
+  /** The cluster Worker or thread Worker object. */
+  readonly key: object;
+  readonly send: (message: MetricsRequest) => void;
+  worker: string;
+  last: readonly WireFamily[] | null;
+  lastId: number;
+  waiters: Array<{ id: number; resolve: () => void }>;
+}
+
+class TextScrape implements Scrape {
+  private encoded: Buffer | undefined;
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+  ) {}
+
+  get bytes(): Buffer {
+    this.encoded ??= Buffer.from(this.body, 'utf8');
+    return this.encoded;
+  }
+}
+
+const defaultCollectTimeoutMs = 2000;
+
+class Aggregator implements ClusterAggregator {
+  readonly registry: Registry;
+  private readonly families: ClusterFamilies;
+  private readonly timeoutMs: number;
+  private readonly overrides: Readonly<Record<string, GaugeAggregation>>;
+  /** Keyed by the cluster Worker or thread Worker object. */
+  private readonly peers = new Map<object, Peer>();
+  private readonly retired: FamilyMerger;
+  private nextId = 0;
+  private inFlight: Promise<MetricsSource[]> | null = null;
+  private readonly unlisten: Array<() => void> = [];
+
+  constructor(options: ClusterAggregatorOptions) {
+    this.registry = options.registry ?? new Registry();
+    this.families = clusterFamiliesFor(this.registry);
+    const timeout = options.collectTimeoutMs ?? defaultCollectTimeoutMs;
+    if (!(timeout > 0) || !Number.isFinite(timeout)) {
+      throw new RangeError(`@vigil/metrics: collectTimeoutMs must be a positive number of milliseconds, got ${JSON.stringify(timeout)}`);
+    }
+    this.timeoutMs = timeout;
+    this.overrides = options.gaugeAggregation ?? {};
+    this.retired = new FamilyMerger(this.overrides);
+    if (options.cluster !== false && cluster.isPrimary) this.listenToCluster();
+  }
+
+  get reportingWorkers(): number {
+    return this.peers.size;
+  }
+
+  private listenToCluster(): void {
+    const onMessage = (worker: ClusterWorker, message: unknown): void => {
+      if (isMetricsReady(message)) {
+        if (!this.peers.has(worker)) this.peers.set(worker, this.newPeer(worker, message.worker, (request) => worker.send(request)));
+      } else if (isMetricsSnapshot(message)) {
+        this.received(worker, message);
+      }
+    };
+    const onExit = (worker: ClusterWorker): void => this.exited(worker);
+    cluster.on('message', onMessage);
+    cluster.on('exit', onExit);
+    this.unlisten.push(() => {
+      cluster.off('message', onMessage);
+      cluster.off('exit', onExit);
+    });
+  }
+
+  addWorkerThread(worker: ThreadWorker): void {
+    const onMessage = (message: unknown): void => {
+      if (isMetricsReady(message)) {
+        if (!this.peers.has(worker)) this.peers.set(worker, this.newPeer(worker, message.worker, (request) => worker.postMessage(request)));
+      } else if (isMetricsSnapshot(message)) {
+        this.received(worker, message);
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', () => {
+      worker.off('message', onMessage);
+      this.exited(worker);
+    });
+  }
+
+  private newPeer(key: object, worker: string, send: (request: MetricsRequest) => void): Peer {
+    return { key, send, worker, last: null, lastId: -1, waiters: [] };
+  }
+
+  private received(key: object, snapshot: MetricsSnapshot): void {
+    const peer = this.peers.get(key);
+    if (peer === undefined) return;
+    // A late answer to an earlier request is still newer than what the peer had.
+    if (snapshot.id > peer.lastId) {
+      peer.lastId = snapshot.id;
+      peer.last = snapshot.families;
+      peer.worker = snapshot.worker;
+    }
+    this.release(peer, snapshot.id);
+  }
+
+  private release(peer: Peer, upTo: number): void {
+    const still: Peer['waiters'] = [];
+    for (const waiter of peer.waiters) {
+      if (waiter.id <= upTo) waiter.resolve();
+      else still.push(waiter);
+    }
+    peer.waiters = still;
+  }
+
+  private exited(key: object): void {
+    this.families.workersExited.inc();
+    const peer = this.peers.get(key);
+    if (peer === undefined) return;
+    this.peers.delete(key);
+    if (peer.last !== null) this.retired.add({ worker: peer.worker, families: peer.last }, keptAfterExit);
+    this.release(peer, Number.POSITIVE_INFINITY);
+  }
+
+  private collect(): Promise<MetricsSource[]> {
+    this.inFlight ??= this.collectNow().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async collectNow(): Promise<MetricsSource[]> {
+    const id = ++this.nextId;
+    const asked = [...this.peers.values()];
+    const answers = asked.map(
+      (peer) =>
+        new Promise<void>((resolve) => {
+          peer.waiters.push({ id, resolve });
+          try {
+            peer.send({ type: metricsRequestType, id });
+          } catch {
+            // The channel closed: the exit event retires the peer and releases this waiter.
+          }
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(answers),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    for (const peer of asked) {
+      if (peer.lastId < id && this.peers.get(peer.key) === peer) this.families.collectTimeouts.inc();
+    }
+    const own = await snapshotRegistry(this.registry);
+    const sources: MetricsSource[] = [{ worker: 'primary', families: own }];
+    for (const peer of this.peers.values()) {
+      if (peer.last !== null) sources.push({ worker: peer.worker, families: peer.last });
+    }
+    return sources;
+  }
+
+  async scrape(accept?: string): Promise<Scrape> {
+    const sources = await this.collect();
+    const merger = new FamilyMerger(this.overrides);
+    for (const source of sources) merger.add(source);
+    merger.addMerged(this.retired);
+    this.warnConflicts(merger.conflicts);
+    const openMetrics = negotiateFormat(accept) === 'openmetrics';
+    return new TextScrape(openMetrics ? openMetricsContentType : prometheusContentType, merger.render(openMetrics));
+  }
+
+  /** Names already warned about: a family two workers send in different shapes. */
+  private readonly warned = new Set<string>();
+
+  private warnConflicts(conflicts: ReadonlySet<string>): void {
+    for (const name of conflicts) {
+      if (this.warned.has(name)) continue;
+      this.warned.add(name);
+      process.emitWarning(
+        `@vigil/metrics: workers expose "${name}" with different types or histogram buckets; only the shape seen first is aggregated`,
+        { code: 'VIGIL_METRICS_CLUSTER_CONFLICT' },
+      );
+    }
+  }
+
+  readonly metricsHandler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    try {
+      const scrape = await this.scrape(request.headers.accept);
+      if (response.destroyed) return;
+      response.writeHead(200, { 'content-type': scrape.contentType, 'content-length': scrape.bytes.length });
+      response.end(request.method === 'HEAD' ? undefined : scrape.bytes);
+    } catch (error) {
+      if (response.destroyed) return;
+      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`# metrics aggregation failed: ${(error as Error).message}\n`);
+    }
+  };
+
+  close(): void {
+    for (const stop of this.unlisten.splice(0)) stop();
+  }
+}
+
+/**
+ * The primary's aggregated `/metrics`. Call it in the cluster primary (or the main thread), and
+ * `reportMetricsToPrimary()` in each worker.
+ */
+export function createClusterAggregator(options: ClusterAggregatorOptions = {}): ClusterAggregator {
+  return new Aggregator(options);
+}
