@@ -15,7 +15,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** The packages with a public runtime API, and their export entry points. */
 const documented: ReadonlyArray<{ readonly name: string; readonly entryPoints: readonly string[] }> = [
-  { name: 'metrics', entryPoints: ['src/index.ts', 'src/catalog.ts'] },
+  { name: 'metrics', entryPoints: ['src/index.ts', 'src/catalog.ts', 'src/cluster/index.ts'] },
   { name: 'health', entryPoints: ['src/index.ts'] },
   { name: 'testkit', entryPoints: ['src/index.ts'] },
 ];
