@@ -58,6 +58,8 @@ export interface PromRuleGroup {
 export interface PrometheusInstance {
   readonly url: string;
   readonly port: number;
+  /** `host:port`, for a scrape target of Prometheus itself (the stack's self-monitoring). */
+  readonly address: string;
   readonly launcher: LauncherKind;
   /** Temporary directory with prometheus.yml, rules/ and data/; removed by stop(). */
   readonly workDir: string;
@@ -156,6 +158,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   return {
     url,
     port,
+    address: `127.0.0.1:${port}`,
     launcher: launched.kind,
     workDir,
     async query(expr) {
