@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { posix } from 'node:path';
-import { loadModel, renderModel, type Model } from '../src/index.js';
+import { buildModel, loadModel, renderModel, type Model } from '../src/index.js';
+import { specWith } from './spec-fixtures.js';
 import { composeFilePath, composeGenerator, hostPathFor, renderComposeFile, requiredEnvironment, stackMounts } from '../src/compose/index.js';
 
 const require = createRequire(import.meta.url);
@@ -162,5 +163,29 @@ describe('docker-compose.monitoring.yml', () => {
     expect(text).not.toMatch(/PASSWORD"\s*:\s*"(?!\$\{)[^"]/);
     const alertmanager = compose.services.alertmanager;
     expect(alertmanager?.volumes).toContain('./monitoring/secrets/alertmanager:/etc/alertmanager/secrets:ro');
+  });
+
+  it('clusters 2 or 3 Alertmanager replicas: a service, a volume and the peer flags each, one published port', () => {
+    const validate = validator();
+    for (const replicas of [2, 3]) {
+      const clustered = buildModel(specWith((spec) => (spec.alertmanager = { replicas })), 'spec.yaml');
+      const file = renderComposeFile(clustered) as unknown as ComposeFile & { volumes: Record<string, unknown> };
+      expect(validate(file), JSON.stringify(validate.errors)).toBe(true);
+      const peers = ['alertmanager', 'alertmanager-2', 'alertmanager-3'].slice(0, replicas);
+      expect(Object.keys(file.services).filter((name) => name.startsWith('alertmanager'))).toEqual(peers);
+      for (const peer of peers) {
+        const command = (file.services[peer] as unknown as { command: string[] }).command;
+        expect(command, peer).toContain('--cluster.listen-address=0.0.0.0:9094');
+        const joined = command.filter((arg) => arg.startsWith('--cluster.peer=')).map((arg) => arg.slice('--cluster.peer='.length));
+        expect(joined, peer).toEqual(peers.filter((other) => other !== peer).map((other) => `${other}:9094`));
+        expect(file.services[peer]?.volumes, peer).toContain(`${peer}-data:/alertmanager`);
+        expect(file.volumes).toHaveProperty(`${peer}-data`);
+      }
+      expect(file.services['alertmanager-2']?.ports).toBeUndefined();
+      expect(Object.values(file.services).flatMap((service) => service.ports ?? [])).toHaveLength(3);
+    }
+    const single = compose.services.alertmanager as unknown as { command: string[] };
+    expect(single.command).toContain('--cluster.listen-address=');
+    expect(single.command.some((arg) => arg.startsWith('--cluster.peer='))).toBe(false);
   });
 });

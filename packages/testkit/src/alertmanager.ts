@@ -15,6 +15,34 @@ export interface StartAlertmanagerOptions extends LaunchOptions {
   readonly config?: AlertmanagerConfig;
   readonly configPath?: string;
   readonly extraArgs?: readonly string[];
+  /**
+   * Joins a gossip cluster: listens for peers on 127.0.0.1:listenPort and joins `peers`
+   * (host:port each). Left out, clustering is off. startAlertmanagerCluster sets it for each peer.
+   */
+  readonly cluster?: { readonly listenPort: number; readonly peers: readonly string[] };
+}
+
+/** The cluster part of Alertmanager's v2 status. */
+export interface AmClusterStatus {
+  /** This peer's name in the cluster. */
+  readonly name?: string;
+  readonly status: 'ready' | 'settling' | 'disabled';
+  readonly peers?: readonly { readonly name: string; readonly address: string }[];
+}
+
+/** A silence to create: the alerts its matchers select are not notified until endsAt. */
+export interface AmPostableSilence {
+  readonly matchers: readonly { readonly name: string; readonly value: string; readonly isRegex: boolean; readonly isEqual?: boolean }[];
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly createdBy: string;
+  readonly comment: string;
+}
+
+/** A silence as Alertmanager's v2 API lists it. */
+export interface AmSilence extends AmPostableSilence {
+  readonly id: string;
+  readonly status: { readonly state: 'active' | 'pending' | 'expired' };
 }
 
 /** An alert as Alertmanager's v2 API lists it. */
@@ -46,6 +74,11 @@ export interface AlertmanagerInstance {
   readonly address: string;
   alerts(filter?: { readonly active?: boolean; readonly inhibited?: boolean; readonly silenced?: boolean }): Promise<AmAlert[]>;
   postAlerts(alerts: readonly AmPostableAlert[]): Promise<void>;
+  /** The cluster part of `/api/v2/status` (status `disabled` when clustering is off). */
+  clusterStatus(): Promise<AmClusterStatus>;
+  /** Creates a silence and returns its id. */
+  createSilence(silence: AmPostableSilence): Promise<string>;
+  silences(): Promise<AmSilence[]>;
   /** Rewrites alertmanager.yml (when a new config is given) and asks Alertmanager to reload it. */
   reload(config?: AlertmanagerConfig): Promise<void>;
   /**
@@ -53,6 +86,8 @@ export interface AlertmanagerInstance {
    * it again on the same port and storage: the notification log and silences survive.
    */
   restart(whileDown?: () => Promise<void>): Promise<void>;
+  /** SIGKILLs the process, as a crash would (the peers are not told); stop() still cleans up. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,7 +104,7 @@ function loadConfig(options: StartAlertmanagerOptions): AlertmanagerConfig {
   return parsed as AlertmanagerConfig;
 }
 
-/** Starts a real Alertmanager on 127.0.0.1 and a random free port, clustering off. */
+/** Starts a real Alertmanager on 127.0.0.1 and a random free port; clustering off unless `options.cluster` asks. */
 export async function startAlertmanager(options: StartAlertmanagerOptions): Promise<AlertmanagerInstance> {
   const workDir = makeWorkDir('alertmanager');
   const configFile = join(workDir, 'alertmanager.yml');
@@ -81,8 +116,12 @@ export async function startAlertmanager(options: StartAlertmanagerOptions): Prom
     `--config.file=${root}/alertmanager.yml`,
     `--storage.path=${root}/data`,
     `--web.listen-address=127.0.0.1:${port}`,
-    // An empty address turns the gossip cluster off: no extra port, no peer wait before notifying.
-    '--cluster.listen-address=',
+    // Notifications carry it as externalURL: which peer of a cluster sent one.
+    `--web.external-url=http://127.0.0.1:${port}`,
+    ...(options.cluster === undefined
+      ? // An empty address turns the gossip cluster off: no extra port, no peer wait before notifying.
+        ['--cluster.listen-address=']
+      : [`--cluster.listen-address=127.0.0.1:${options.cluster.listenPort}`, ...options.cluster.peers.map((peer) => `--cluster.peer=${peer}`)]),
     '--data.retention=1h',
     ...(options.extraArgs ?? []),
   ];
@@ -111,11 +150,19 @@ export async function startAlertmanager(options: StartAlertmanagerOptions): Prom
     async postAlerts(alerts) {
       await postJson(`${url}/api/v2/alerts`, alerts);
     },
+    async clusterStatus() {
+      return (await getJson<{ cluster: AmClusterStatus }>(`${url}/api/v2/status`)).cluster;
+    },
+    async createSilence(silence) {
+      return (JSON.parse(await postJson(`${url}/api/v2/silences`, silence)) as { silenceID: string }).silenceID;
+    },
+    silences: () => getJson<AmSilence[]>(`${url}/api/v2/silences`),
     async reload(config) {
       if (config) writeConfig(config);
       await postForm(`${url}/-/reload`, {});
     },
     restart: (whileDown) => launched.restart(whileDown),
+    kill: () => launched.kill(),
     async stop() {
       try {
         await launched.stop();

@@ -20,6 +20,8 @@ export interface Launched {
   /** Stops the process, runs `whileDown` (if given), then starts it again on the same port and directory. */
   restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
+  /** SIGKILLs the process (see RunningProcess.kill). */
+  kill(): Promise<void>;
 }
 
 /**
@@ -76,5 +78,6 @@ export async function launch(
       }
     },
     stop: () => running.stop(),
+    kill: () => running.kill(),
   };
 }

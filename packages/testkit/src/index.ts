@@ -1,7 +1,18 @@
 export { startPrometheus } from './prometheus.js';
 export type { PrometheusConfig, PrometheusInstance, PromAlert, PromRuleGroup, PromSample, PromTarget, StartPrometheusOptions } from './prometheus.js';
 export { startAlertmanager } from './alertmanager.js';
-export type { AlertmanagerConfig, AlertmanagerInstance, AmAlert, AmPostableAlert, StartAlertmanagerOptions } from './alertmanager.js';
+export type {
+  AlertmanagerConfig,
+  AlertmanagerInstance,
+  AmAlert,
+  AmClusterStatus,
+  AmPostableAlert,
+  AmPostableSilence,
+  AmSilence,
+  StartAlertmanagerOptions,
+} from './alertmanager.js';
+export { startAlertmanagerCluster } from './alertmanager-cluster.js';
+export type { AlertmanagerCluster, StartAlertmanagerClusterOptions } from './alertmanager-cluster.js';
 export { isFiring, startWebhookReceiver } from './webhook.js';
 export type { Notification, WebhookPayload, WebhookReceiver } from './webhook.js';
 export { defaultProbes, noLauncherMessage, selectLauncher } from './launcher.js';

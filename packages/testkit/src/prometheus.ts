@@ -58,6 +58,8 @@ export interface PromRuleGroup {
 export interface PrometheusInstance {
   readonly url: string;
   readonly port: number;
+  /** `host:port`, for a scrape target of Prometheus itself (the stack's self-monitoring). */
+  readonly address: string;
   readonly launcher: LauncherKind;
   /** Temporary directory with prometheus.yml, rules/ and data/; removed by stop(). */
   readonly workDir: string;
@@ -66,8 +68,13 @@ export interface PrometheusInstance {
   alerts(): Promise<PromAlert[]>;
   targets(): Promise<PromTarget[]>;
   ruleGroups(): Promise<PromRuleGroup[]>;
-  /** Rewrites prometheus.yml (when a new config is given) and asks Prometheus to reload it. */
-  reload(config?: PrometheusConfig): Promise<void>;
+  /** The Alertmanager URLs Prometheus sends alerts to (`active`) and those it dropped. */
+  alertmanagers(): Promise<{ readonly active: string[]; readonly dropped: string[] }>;
+  /**
+   * Rewrites prometheus.yml (when a new config is given), replaces the rule files (when given; a
+   * rule added at run time, say) and asks Prometheus to reload.
+   */
+  reload(config?: PrometheusConfig, rulesFiles?: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,10 +118,12 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   const { config, ruleFiles } = loadConfig(options);
   const workDir = makeWorkDir('prometheus');
   const configFile = join(workDir, 'prometheus.yml');
+  let currentConfig = config;
   const writeConfig = (next: PrometheusConfig): void => {
+    currentConfig = next;
     writeFileSync(configFile, stringify(options.mode === 'agent' ? next : { ...next, rule_files: relativeRuleFiles }));
   };
-  const relativeRuleFiles = copyRuleFiles(workDir, ruleFiles);
+  let relativeRuleFiles = copyRuleFiles(workDir, ruleFiles);
   writeConfig(config);
 
   const port = await freePort();
@@ -149,6 +158,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   return {
     url,
     port,
+    address: `127.0.0.1:${port}`,
     launcher: launched.kind,
     workDir,
     async query(expr) {
@@ -176,8 +186,13 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     async ruleGroups() {
       return (await api<{ groups: PromRuleGroup[] }>('/api/v1/rules')).groups;
     },
-    async reload(next) {
-      if (next) writeConfig(next);
+    async alertmanagers() {
+      const data = await api<{ activeAlertmanagers: { url: string }[]; droppedAlertmanagers: { url: string }[] }>('/api/v1/alertmanagers');
+      return { active: data.activeAlertmanagers.map((entry) => entry.url), dropped: data.droppedAlertmanagers.map((entry) => entry.url) };
+    },
+    async reload(next, rulesFiles) {
+      if (rulesFiles) relativeRuleFiles = copyRuleFiles(workDir, rulesFiles);
+      if (next || rulesFiles) writeConfig(next ?? currentConfig);
       await postForm(`${url}/-/reload`, {});
     },
     async stop() {

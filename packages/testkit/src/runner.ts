@@ -9,6 +9,8 @@ export interface RunningProcess {
   /** Whether the process has already exited (a crash during start-up, say). */
   exited(): boolean;
   stop(): Promise<void>;
+  /** Ends the process at once, with no chance to clean up (SIGKILL): a crash, for failover tests. */
+  kill(): Promise<void>;
 }
 
 /** Where the component's work directory appears to the process: the host path, or the container mount. */
@@ -64,6 +66,11 @@ export function runLocal(binary: string, args: readonly string[], cwd: string): 
       await exitedPromise;
       clearTimeout(killTimer);
     },
+    async kill() {
+      if (hasExited) return;
+      child.kill('SIGKILL');
+      await exitedPromise;
+    },
   };
 }
 
@@ -103,6 +110,12 @@ export async function runContainer(
       if (stopped) return;
       stopped = true;
       await container.stop({ timeout: stopGraceMs });
+    },
+    async kill() {
+      if (stopped) return;
+      stopped = true;
+      // A zero grace period: the engine sends SIGKILL straight away.
+      await container.stop({ timeout: 0 });
     },
   };
 }

@@ -4,10 +4,9 @@
  * Alertmanager from the test kit, and a webhook receiver standing in for every receiver.
  * Each fault path records how long it took from the fault to the notification.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { durationSeconds, findRepoRoot, loadModel, selectImage, type Model, type SpecOverrides } from '@vigil/generator';
+import { durationSeconds, loadModel, selectImage, type Model, type SpecOverrides } from '@vigil/generator';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
 import {
   isFiring,
@@ -26,12 +25,11 @@ import { startLoad, type LoadGenerator } from './e2e/load.js';
 // The health package's real Redis for tests (127.0.0.1, free port, stoppable).
 import { startRedis, type RedisServer } from '../../health/test/support/servers.js';
 import { renderStack, type RenderedStack } from './e2e/render.js';
+import { withWebhookReceivers } from './e2e/receivers.js';
+import { writeTimings, type FaultTiming } from './e2e/timings.js';
 
 const specPath = 'monitoring/vigil.config.ts';
 const notificationTimeoutMs = 90_000;
-const repoRoot = findRepoRoot();
-/** One file per launcher, so scripts/docker/e2e-timings.mjs can print both runs side by side. */
-const timingsFile = (launcher: string): string => join(repoRoot, `.vigil-tmp/e2e-timings.${launcher}.json`);
 
 const services: Record<string, ExampleService> = {};
 let receiver: WebhookReceiver;
@@ -44,7 +42,7 @@ let apiRedis: RedisServer | undefined;
 let cgroupRoot: CgroupRoot | undefined;
 let model: Model;
 const renders: RenderedStack[] = [];
-const timings: { path: string; alert: string; receiver: string; faultToNotificationMs: number }[] = [];
+const timings: FaultTiming[] = [];
 
 /** The spec's services and what each runs, as the example service's env expects. */
 function serviceEnv(name: string, spec: Model): Record<string, string> {
@@ -58,14 +56,6 @@ function serviceEnv(name: string, spec: Model): Record<string, string> {
   };
   if (name === 'api' && apiRedis) env.REDIS_URL = apiRedis.url;
   return env;
-}
-
-/** Every receiver of the spec becomes a webhook on the receiver server, at /<receiver name>. */
-function withWebhookReceivers(base: Model, webhookUrl: string): Model {
-  return {
-    ...base,
-    receivers: base.receivers.map((entry) => ({ name: entry.name, type: 'webhook' as const, url: `${webhookUrl}/${entry.name}` })),
-  };
 }
 
 async function buildE2eModel(alertmanagers: readonly string[]): Promise<Model> {
@@ -142,13 +132,7 @@ afterAll(async () => {
   await receiver?.stop();
   for (const rendered of renders) rmSync(rendered.dir, { recursive: true, force: true });
   cgroupRoot?.remove();
-  if (timings.length > 0) {
-    const launcher = prometheus?.launcher ?? 'unknown';
-    console.log(`fault -> notification (ms), ${launcher} launcher`);
-    console.table(timings);
-    mkdirSync(join(repoRoot, '.vigil-tmp'), { recursive: true });
-    writeFileSync(timingsFile(launcher), `${JSON.stringify({ recordedAt: new Date().toISOString(), launcher, timings }, null, 2)}\n`);
-  }
+  writeTimings('alerting', prometheus?.launcher ?? 'unknown', timings);
 });
 
 describe('end to end on a real Prometheus and Alertmanager', () => {

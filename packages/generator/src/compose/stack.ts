@@ -12,6 +12,7 @@ import {
 import { hardening, healthcheck } from './service-defaults.js';
 import { prometheusFeatureFlags } from '../prometheus/config.js';
 import { watchdogSecretFiles } from '../alertmanager/watchdog.js';
+import { alertmanagerClusterPort, alertmanagerPeerName } from '../model/meta.js';
 
 /** Ports inside the containers; the host side comes from model.stack.ports. */
 const containerPorts = { prometheus: 9090, alertmanager: 9093, grafana: 3000 } as const;
@@ -50,6 +51,50 @@ function published(model: Model, hostPort: number, containerPort: number): strin
   return `${model.stack.bindAddress}:${hostPort}:${containerPort}`;
 }
 
+/** The Alertmanager peers' compose service names, in order: alertmanager, alertmanager-2, ... */
+const alertmanagerPeers = (model: Model): string[] => Array.from({ length: model.alertmanager.replicas }, (_, index) => alertmanagerPeerName(index));
+const alertmanagerDataVolume = (peer: string): string => `${peer}-data`;
+
+/** Gossip flags: none for one replica; otherwise every peer joins all the others on the cluster port. */
+function clusterFlags(model: Model, self: string): string[] {
+  const peers = alertmanagerPeers(model);
+  // One replica: no gossip cluster, so no extra port and no wait for peers.
+  if (peers.length === 1) return ['--cluster.listen-address='];
+  return [
+    `--cluster.listen-address=0.0.0.0:${alertmanagerClusterPort}`,
+    ...peers.filter((peer) => peer !== self).map((peer) => `--cluster.peer=${peer}:${alertmanagerClusterPort}`),
+  ];
+}
+
+/**
+ * One service per Alertmanager replica, each with its own storage (notification log, silences)
+ * shared with the others by gossip. Only the first publishes its web port on the host: the UI of
+ * any peer shows the cluster's silences and alerts, and Prometheus reaches every peer by its
+ * service name on the compose network, never through a load balancer.
+ */
+function alertmanagerServices(model: Model): Record<string, unknown> {
+  return Object.fromEntries(
+    alertmanagerPeers(model).map((peer, index) => [
+      peer,
+      {
+        image: model.stack.images.alertmanager,
+        restart: 'unless-stopped',
+        user: containerUsers.prometheusFamily,
+        ...hardening,
+        command: [
+          `--config.file=${containerPath(stackMounts.alertmanager, 'monitoring/alertmanager/alertmanager.yml')}`,
+          '--storage.path=/alertmanager',
+          `--web.listen-address=0.0.0.0:${containerPorts.alertmanager}`,
+          ...clusterFlags(model, peer),
+        ],
+        volumes: [...readOnly(stackMounts.alertmanager), ...alertmanagerSecretMounts(model), `${alertmanagerDataVolume(peer)}:/alertmanager`],
+        ...(index === 0 ? { ports: [published(model, model.stack.ports.alertmanager, containerPorts.alertmanager)] } : {}),
+        healthcheck: healthcheck(`http://127.0.0.1:${containerPorts.alertmanager}/-/ready`),
+      },
+    ]),
+  );
+}
+
 /** docker-compose.monitoring.yml as a plain object. */
 export function renderComposeFile(model: Model): Record<string, unknown> {
   const grafanaPasswordVariable = requiredEnvironment.grafanaAdminPasswordFile;
@@ -71,22 +116,7 @@ export function renderComposeFile(model: Model): Record<string, unknown> {
       healthcheck: healthcheck(`http://127.0.0.1:${containerPorts.prometheus}/-/ready`),
       depends_on: { alertmanager: { condition: 'service_healthy' } },
     },
-    alertmanager: {
-      image: model.stack.images.alertmanager,
-      restart: 'unless-stopped',
-      user: containerUsers.prometheusFamily,
-      ...hardening,
-      command: [
-        `--config.file=${containerPath(stackMounts.alertmanager, 'monitoring/alertmanager/alertmanager.yml')}`,
-        '--storage.path=/alertmanager',
-        `--web.listen-address=0.0.0.0:${containerPorts.alertmanager}`,
-        // One replica: no gossip cluster, so no extra port and no wait for peers.
-        '--cluster.listen-address=',
-      ],
-      volumes: [...readOnly(stackMounts.alertmanager), ...alertmanagerSecretMounts(model), 'alertmanager-data:/alertmanager'],
-      ports: [published(model, model.stack.ports.alertmanager, containerPorts.alertmanager)],
-      healthcheck: healthcheck(`http://127.0.0.1:${containerPorts.alertmanager}/-/ready`),
-    },
+    ...alertmanagerServices(model),
     grafana: {
       image: model.stack.images.grafana,
       restart: 'unless-stopped',
@@ -114,7 +144,11 @@ export function renderComposeFile(model: Model): Record<string, unknown> {
 
   return {
     services,
-    volumes: { 'prometheus-data': {}, 'alertmanager-data': {}, 'grafana-data': {} },
+    volumes: {
+      'prometheus-data': {},
+      ...Object.fromEntries(alertmanagerPeers(model).map((peer) => [alertmanagerDataVolume(peer), {}])),
+      'grafana-data': {},
+    },
     secrets: {
       grafana_admin_password: {
         file: `\${${grafanaPasswordVariable}:?set ${grafanaPasswordVariable} to a file holding the Grafana admin password}`,

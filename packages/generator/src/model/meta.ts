@@ -21,6 +21,9 @@ export function alertmanagerPeerName(index: number): string {
   return index === 0 ? 'alertmanager' : `alertmanager-${index + 1}`;
 }
 
+/** The gossip port every Alertmanager peer listens on inside the compose network (Alertmanager's default). */
+export const alertmanagerClusterPort = 9094;
+
 /** The default Alertmanager targets for `replicas` peers: the single default, or one per compose peer. */
 export function alertmanagerPeerTargets(replicas: number, single: readonly string[]): string[] {
   if (replicas <= 1) return [...single];
@@ -64,9 +67,16 @@ export function metaProblems(spec: ParsedSpec, file: string): SpecProblem[] {
   ] as const) {
     if (team !== undefined && !teamNames.has(team)) problems.push({ file, path, message: `no team named "${team}" (teams: ${[...teamNames].sort().join(', ')})` });
   }
-  // The compose peers (alertmanager-2, -3 with --cluster.peer) are not rendered yet; refuse rather than point Prometheus at missing hosts.
-  if ((spec.alertmanager?.replicas ?? 1) > 1 && spec.prometheus?.alertmanagers === undefined) {
-    problems.push({ file, path: 'alertmanager.replicas', message: 'clustered replicas are not rendered into the compose stack yet; set prometheus.alertmanagers to your peers, or use 1' });
+  // Prometheus must send to every peer itself: one address for several replicas is a load balancer,
+  // which splits an alert's updates between peers and breaks their deduplication.
+  const replicas = spec.alertmanager?.replicas ?? 1;
+  const explicitPeers = spec.prometheus?.alertmanagers;
+  if (replicas > 1 && explicitPeers !== undefined && explicitPeers.length !== replicas) {
+    problems.push({
+      file,
+      path: 'prometheus.alertmanagers',
+      message: `alertmanager.replicas is ${replicas}, so list all ${replicas} peers (host:port each, not a load balancer), or leave it out to send to the compose peers (${alertmanagerPeerTargets(replicas, []).join(', ')})`,
+    });
   }
   if (spec.watchdog !== undefined) {
     if (spec.receivers.some((receiver) => receiver.name === watchdogDefaults.receiver)) {

@@ -319,8 +319,12 @@ export const alertmanagerSettingsSchema = z.strictObject({
   page: timingSchema.optional(),
   ticket: timingSchema.optional(),
   defaultReceiver: nameSchema.optional(),
-  /** Alertmanager replicas clustered by gossip (1, 2 or 3). Default 1. */
-  replicas: z.union([z.literal(1), z.literal(2), z.literal(3)], typeError('expected 1, 2 or 3')).optional(),
+  /**
+   * Alertmanager replicas clustered by gossip (1, 2 or 3), each a compose service that Prometheus
+   * sends to directly. Two survive one failure and three survive two; more only add gossip and
+   * delay (peer n waits n peer timeouts, 15 s each, before notifying in its place). Default 1.
+   */
+  replicas: z.union([z.literal(1), z.literal(2), z.literal(3)], typeError('expected 1, 2 or 3 peers of one gossip cluster')).optional(),
 });
 
 export const grafanaSettingsSchema = z.strictObject({
