@@ -7,7 +7,7 @@ describe("generated dashboards type-check as @grafana/schema's Dashboard", () =>
   it('compiles every dashboard with zero diagnostics', async () => {
     const model = await specModel();
     const documents = buildDashboards(model).map(({ path, dashboard }) => ({ name: path, json: dashboard }));
-    expect(documents).toHaveLength(5);
+    expect(documents).toHaveLength(7);
     expect(checkDashboardsAgainstSchema(documents)).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ describe('dashboard lint on every generated dashboard', () => {
   it('finds zero problems', async () => {
     const model = await specModel();
     const rendered = buildDashboards(model);
-    expect(rendered.length).toBe(5);
+    expect(rendered.length).toBe(7);
     const problems = rendered.flatMap(({ dashboard }) => lintDashboard(dashboard, { model }));
     expect(problems.map(formatLintProblem)).toEqual([]);
   });

@@ -23,3 +23,6 @@ export { waitUntil, waitForReady } from './wait.js';
 export type { WaitOptions } from './wait.js';
 export { watchHeartbeats } from './heartbeat.js';
 export type { HeartbeatChecker } from './heartbeat.js';
+export { nodeExporterDefaultMountPointsExclude, startNodeExporter, startPostgresExporter, startRedisExporter } from './exporters.js';
+export type { ExporterInstance, StartNodeExporterOptions, StartPostgresExporterOptions, StartRedisExporterOptions } from './exporters.js';
+export type { Exporter } from './executables.js';

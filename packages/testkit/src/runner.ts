@@ -31,9 +31,10 @@ function installExitHook(): void {
   });
 }
 
-export function runLocal(binary: string, args: readonly string[], cwd: string): RunningProcess {
+/** Starts `binary` as a child; `env` adds to (never replaces) the test process's environment. */
+export function runLocal(binary: string, args: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}): RunningProcess {
   installExitHook();
-  const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   liveChildren.add(child);
   let output = '';
   const append = (chunk: Buffer): void => {

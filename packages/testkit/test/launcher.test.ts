@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { noLauncherMessage, selectLauncher, type LauncherProbes } from '../src/index.js';
+import { noLauncherMessage, selectLauncher, type Exporter, type LauncherProbes } from '../src/index.js';
+import { exporterExecutables, requireExporterBinary } from '../src/executables.js';
 
 const run = promisify(execFile);
 const repoRoot = join(import.meta.dirname, '../../..');
@@ -107,5 +108,21 @@ describe('selectLauncher', () => {
     const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
     expect(testkit.engines.node).toBe(root.engines.node);
     expect(testkit.dependencies.testcontainers).toBe('11.9.0');
+  });
+});
+
+describe('exporter binaries', () => {
+  it('finds each exporter under its upstream or Debian name, and names the Debian package when it is missing', () => {
+    for (const [exporter, expected] of Object.entries(exporterExecutables) as [Exporter, (typeof exporterExecutables)[Exporter]][]) {
+      expect(() => requireExporterBinary(exporter, '/nonexistent')).toThrow(`apt-get install -y ${expected.package}`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-exporter-bin-'));
+    try {
+      const binary = join(dir, 'prometheus-redis-exporter');
+      writeFileSync(binary, '#!/bin/sh\n', { mode: 0o755 });
+      expect(requireExporterBinary('redis-exporter', dir)).toBe(binary);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

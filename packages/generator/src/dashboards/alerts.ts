@@ -18,6 +18,19 @@ export const alertNames = {
   pipelineValidationErrorsHigh: 'PipelineValidationErrorsHigh',
   circuitBreakerOpen: 'CircuitBreakerOpen',
   circuitBreakerOpenLong: 'CircuitBreakerOpenLong',
+  nodeFilesystemAlmostOutOfSpace: 'NodeFilesystemAlmostOutOfSpace',
+  nodeFilesystemSpaceFillingUp: 'NodeFilesystemSpaceFillingUp',
+  nodeFilesystemReadOnly: 'NodeFilesystemReadOnly',
+  nodeMemoryHighUtilization: 'NodeMemoryHighUtilization',
+  nodeCPUHighUsage: 'NodeCPUHighUsage',
+  nodeClockSkewDetected: 'NodeClockSkewDetected',
+  postgresqlDown: 'PostgresqlDown',
+  postgresqlTooManyConnections: 'PostgresqlTooManyConnections',
+  postgresqlDeadlocks: 'PostgresqlDeadlocks',
+  postgresqlReplicationLag: 'PostgresqlReplicationLag',
+  redisDown: 'RedisDown',
+  redisOutOfMemory: 'RedisOutOfMemory',
+  redisRejectedConnections: 'RedisRejectedConnections',
 } as const;
 
 export type AlertName = (typeof alertNames)[keyof typeof alertNames];

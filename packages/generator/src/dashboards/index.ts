@@ -1,6 +1,8 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { GeneratedFile, Generator, Model } from '../model/types.js';
+import { dependenciesDashboard, hasDependencyPanels } from './dependencies.js';
 import { finaliseDashboard } from './finalise.js';
+import { hostsDashboard } from './hosts.js';
 import { overviewDashboard } from './overview.js';
 import { pipelineDashboard } from './pipeline.js';
 import { runtimeDashboard } from './runtime.js';
@@ -25,6 +27,8 @@ export function buildDashboards(model: Model): RenderedDashboard[] {
     { path: 'dashboards/services.json', dashboard: serviceDashboard(model) },
     { path: 'dashboards/runtime.json', dashboard: runtimeDashboard(model) },
     ...(model.slos.length === 0 ? [] : [{ path: 'dashboards/slos.json', dashboard: sloDashboard(model) }]),
+    ...(model.hosts === undefined ? [] : [{ path: 'dashboards/hosts.json', dashboard: hostsDashboard(model, model.hosts) }]),
+    ...(hasDependencyPanels(model) ? [{ path: 'dashboards/dependencies.json', dashboard: dependenciesDashboard(model) }] : []),
   ];
   return dashboards.map(({ path, dashboard }) => ({ path, dashboard: finaliseDashboard(dashboard) }));
 }

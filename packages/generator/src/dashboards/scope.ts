@@ -6,6 +6,8 @@ export const dashboardUids = {
   pipeline: 'vigil-pipeline',
   service: 'vigil-service',
   runtime: 'vigil-runtime',
+  hosts: 'vigil-hosts',
+  dependencies: 'vigil-dependencies',
 } as const;
 
 /** Jobs of the services the spec declares (exporter jobs excluded). */
@@ -15,4 +17,9 @@ export function serviceJobs(model: Model): string[] {
 
 export function pipelineNames(model: Model): string[] {
   return model.pipelines.map((pipeline) => pipeline.name);
+}
+
+/** Jobs of the exporter dependencies of `kind` (postgres, redis). */
+export function exporterJobs(model: Model, kind: 'postgres' | 'redis'): string[] {
+  return model.dependencies.flatMap((dependency) => (dependency.kind === kind ? [dependency.job] : []));
 }

@@ -154,6 +154,8 @@ export const exporterAlertDefaults = {
   /** RedisOutOfMemory: over 90% of maxmemory. */
   memoryRatio: 0.9,
   for: '5m',
+  /** PostgresqlDown / RedisDown: the exporter reports the server unreachable for 1m (like ServiceDown). */
+  downFor: '1m',
 } as const;
 
 export const watchdogDefaults = {

@@ -126,7 +126,7 @@ export function resolveHosts(hosts: NonNullable<ParsedSpec['hosts']>, defaultTea
 }
 
 export function resolveExporterAlerts(
-  alerts: { connectionsRatio?: number; deadlocks?: number; replicationLagSeconds?: number; memoryRatio?: number; for?: string } | undefined,
+  alerts: { connectionsRatio?: number; deadlocks?: number; replicationLagSeconds?: number; memoryRatio?: number; for?: string; downFor?: string } | undefined,
   durations: Durations,
 ): ExporterAlertParameters {
   return {
@@ -135,6 +135,7 @@ export function resolveExporterAlerts(
     replicationLagSeconds: alerts?.replicationLagSeconds ?? exporterAlertDefaults.replicationLagSeconds,
     memoryRatio: alerts?.memoryRatio ?? exporterAlertDefaults.memoryRatio,
     for: forOf(durations, alerts?.for ?? exporterAlertDefaults.for),
+    downFor: forOf(durations, alerts?.downFor ?? exporterAlertDefaults.downFor),
   };
 }
 

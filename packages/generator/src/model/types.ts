@@ -236,6 +236,8 @@ export interface ExporterAlertParameters {
   readonly replicationLagSeconds: number;
   readonly memoryRatio: number;
   readonly for: Duration;
+  /** How long PostgresqlDown / RedisDown wait before firing. */
+  readonly downFor: Duration;
 }
 
 /** A dependency watched through a service's own health check (health_check_status{check}). */

@@ -212,6 +212,8 @@ export const exporterAlertsSchema = z.strictObject({
   memoryRatio: ratioSchema.optional(),
   /** How long a condition must hold. Default 5m. */
   for: durationSchema.optional(),
+  /** PostgresqlDown / RedisDown: how long the exporter must report the server unreachable. Default 1m. */
+  downFor: durationSchema.optional(),
 });
 
 const exporterDependencySchema = z.strictObject({

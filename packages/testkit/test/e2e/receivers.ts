@@ -14,3 +14,10 @@ export function withWebhookReceivers(base: Model, webhookUrl: string, unreachabl
     })),
   };
 }
+
+/** The webhook paths the spec routes a team's `priority` alerts to. */
+export function receiverPaths(model: Model, priority: 'P1' | 'P2', team: string): string[] {
+  const owner = model.teams.find((candidate) => candidate.name === team);
+  if (!owner) throw new Error(`no team named ${team} in the spec`);
+  return (priority === 'P1' ? owner.pageReceivers : owner.ticketReceivers).map((name) => `/${name}`);
+}

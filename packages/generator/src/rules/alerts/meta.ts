@@ -11,6 +11,7 @@ import { nodeFilesystemAlmostOutOfSpaceAlert } from './node-filesystem-almost-ou
 import { nodeFilesystemReadOnlyAlert } from './node-filesystem-read-only.js';
 import { nodeFilesystemSpaceFillingUpAlert } from './node-filesystem-space-filling-up.js';
 import { nodeMemoryHighUtilizationAlert } from './node-memory-high-utilization.js';
+import { postgresqlDownAlert } from './postgresql-down.js';
 import { postgresqlDeadlocksAlert } from './postgresql-deadlocks.js';
 import { postgresqlReplicationLagAlert } from './postgresql-replication-lag.js';
 import { postgresqlTooManyConnectionsAlert } from './postgresql-too-many-connections.js';
@@ -28,6 +29,7 @@ import { prometheusTargetScrapeTimeoutAlert } from './prometheus-target-scrape-t
 import { prometheusTargetSyncFailureAlert } from './prometheus-target-sync-failure.js';
 import { prometheusTSDBCompactionsFailingAlert } from './prometheus-tsdb-compactions-failing.js';
 import { prometheusTSDBWALCorruptionsAlert } from './prometheus-tsdb-wal-corruptions.js';
+import { redisDownAlert } from './redis-down.js';
 import { redisOutOfMemoryAlert } from './redis-out-of-memory.js';
 import { redisRejectedConnectionsAlert } from './redis-rejected-connections.js';
 import { watchdogAlert } from './watchdog.js';
@@ -37,6 +39,8 @@ export const metaAlertDefinitions: readonly AlertDefinition[] = [
   prometheusErrorSendingAlertsToAnyAlertmanagerAlert,
   prometheusNotConnectedToAlertmanagersAlert,
   alertmanagerFailedToSendAlertsAlert,
+  postgresqlDownAlert,
+  redisDownAlert,
   nodeFilesystemSpaceFillingUpAlert,
   nodeFilesystemReadOnlyAlert,
   prometheusMissingRuleEvaluationsAlert,
