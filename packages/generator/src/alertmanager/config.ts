@@ -1,4 +1,6 @@
 import type { AlertmanagerModel, Model, Priority, TeamModel } from '../model/types.js';
+import { escapeRegex } from '../dashboards/variables.js';
+import { alertmanagerScopes, exporterScopes, hostScopes, prometheusScopes } from '../rules/meta-alert.js';
 import { renderReceiver } from './receivers.js';
 import { watchdogReceiver, watchdogRoute } from './watchdog.js';
 
@@ -52,13 +54,27 @@ function priorityRoute(model: Model, priority: Priority): Record<string, unknown
  * P1 would silence every other pipeline's P2.
  */
 function inhibitRules(model: Model): Record<string, unknown>[] {
+  const machines = machineServices(model);
+  const machinesPattern = machines.map(escapeRegex).join('|');
   const rules: Record<string, unknown>[] = [
     {
       // A service-level P1 (no pipeline label): the whole service is in trouble.
-      source_matchers: ['priority="P1"', 'service=~".+"', 'pipeline=""'],
+      source_matchers: ['priority="P1"', 'service=~".+"', 'pipeline=""', ...(machines.length > 0 ? [`service!~"${machinesPattern}"`] : [])],
       target_matchers: ['priority="P2"', 'service=~".+"'],
       equal: ['service'],
     },
+    // Hosts, exporters and the stack's own servers share one `service` label per kind, but each
+    // instance is its own machine: one host's filling disk (P1) must not hide another host's
+    // memory or CPU tickets, so their P1s silence only P2s of the same instance.
+    ...(machines.length > 0
+      ? [
+          {
+            source_matchers: ['priority="P1"', `service=~"${machinesPattern}"`, 'instance=~".+"'],
+            target_matchers: ['priority="P2"', `service=~"${machinesPattern}"`, 'instance=~".+"'],
+            equal: ['service', 'instance'],
+          },
+        ]
+      : []),
     {
       source_matchers: ['priority="P1"', 'pipeline=~".+"'],
       target_matchers: ['priority="P2"', 'pipeline=~".+"'],
@@ -80,6 +96,12 @@ function inhibitRules(model: Model): Record<string, unknown>[] {
     });
   }
   return rules;
+}
+
+/** The `service` labels of meta, host and exporter alerts: fleets of independent instances. */
+function machineServices(model: Model): string[] {
+  const scopes = [...prometheusScopes(model), ...alertmanagerScopes(model), ...hostScopes(model), ...exporterScopes('postgres')(model), ...exporterScopes('redis')(model)];
+  return [...new Set(scopes.map((scope) => scope.service))].sort();
 }
 
 /** The whole alertmanager.yml as a plain object. */

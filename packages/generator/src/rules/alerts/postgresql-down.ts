@@ -8,7 +8,7 @@ export const postgresqlDownAlert = defineExporterDownAlert({
   title: 'PostgreSQL is unreachable',
   templates: {
     summary: ['PostgreSQL ', { label: 'job' }, ' is down'],
-    description: ['The postgres exporter at ', { label: 'instance' }, ' cannot connect to its PostgreSQL server (pg_up is 0); every service using it fails its queries.'],
+    description: ['The postgres exporter at ', { label: 'instance' }, ' cannot connect to its PostgreSQL server (pg_up is ', { value: 'g4' }, '); every service using it fails its queries.'],
   },
   runbook: {
     meaning: 'postgres_exporter is scraped but cannot open a connection to the PostgreSQL server it watches (`pg_up` 0) for dependencies[].alerts.downFor (default 1m). Services using the database see connection errors; DependencyDown usually fires beside it for the services that check it.',

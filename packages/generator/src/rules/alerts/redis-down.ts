@@ -8,7 +8,7 @@ export const redisDownAlert = defineExporterDownAlert({
   title: 'Redis is unreachable',
   templates: {
     summary: ['Redis ', { label: 'job' }, ' is down'],
-    description: ['The redis exporter at ', { label: 'instance' }, ' cannot connect to its Redis server (redis_up is 0); caches and queues on it are unavailable.'],
+    description: ['The redis exporter at ', { label: 'instance' }, ' cannot connect to its Redis server (redis_up is ', { value: 'g4' }, '); caches and queues on it are unavailable.'],
   },
   runbook: {
     meaning: 'redis_exporter is scraped but cannot reach the Redis server it watches (`redis_up` 0) for dependencies[].alerts.downFor (default 1m). Services lose their cache, sessions or queues; DependencyDown usually fires beside it for the services that check it.',
