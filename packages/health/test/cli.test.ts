@@ -32,8 +32,10 @@ describe('vigil-healthcheck', () => {
   const state = { db: true, search: true };
 
   beforeAll(async () => {
+    // TTL 0: each CLI run must see the state the test just set.
     health = createHealth({
       registry: null,
+      cacheTtlMs: 0,
       checks: [
         { name: 'postgres', run: () => { if (!state.db) throw new Error('connect ECONNREFUSED 127.0.0.1:5432 (postgres://app:pw-Leak-1@db/app)'); } },
         { name: 'search', criticality: 'warning', run: () => { if (!state.search) throw new Error('index is 2h stale'); } },
