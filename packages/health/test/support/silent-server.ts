@@ -17,6 +17,8 @@ export async function startSilentServer(): Promise<SilentServer> {
     accepted += 1;
     sockets.add(socket);
     socket.on('error', () => undefined);
+    // Read and drop what arrives: a paused socket would never see the client's FIN.
+    socket.resume();
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
