@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Registry } from 'prom-client';
 import { createVigilMetrics, type VigilMetrics } from '@vigil/metrics';
+import { isAuthorized } from '@vigil/health';
 import { itemCache, type RedisCommands } from './item-cache.js';
 import { ErrorBudget, FaultInputError, healthyFaults, parseFaultUpdate, type Faults } from './faults.js';
 import { defaultItemIntervalMs, ItemPipeline } from './pipelines.js';
@@ -21,6 +22,12 @@ export interface AppOptions {
   readonly itemIntervalMs?: number;
   /** Initial fault state (FAULT_* env in main.ts). */
   readonly faults?: Partial<Faults>;
+  /**
+   * Mounts `GET`/`POST /admin/faults`, answering only requests with `Authorization: Bearer
+   * <adminToken>`. Without it the endpoint does not exist (404): fault switches are for test
+   * rigs, never for a service anyone can reach (ADMIN_FAULTS=1 and ADMIN_TOKEN in main.ts).
+   */
+  readonly adminToken?: string;
   /** Registry to expose; default a fresh one per app. */
   readonly registry?: Registry;
   /** Count unhandled rejections / uncaught exceptions (process-wide hooks); default false. */
@@ -111,17 +118,25 @@ export function createApp(options: AppOptions = {}): ExampleApp {
   app.use(vigil.expressMiddleware());
   app.get('/metrics', (request, response) => void vigil.metricsHandler(request, response));
 
-  app.get('/admin/faults', (_request, response) => {
-    response.json(faults);
-  });
-  app.post('/admin/faults', express.json({ strict: false }), (request, response) => {
-    try {
-      response.json(setFaults(parseFaultUpdate(request.body)));
-    } catch (error) {
-      if (!(error instanceof FaultInputError)) throw error;
-      response.status(400).json({ error: error.message });
-    }
-  });
+  if (options.adminToken !== undefined) {
+    const token = options.adminToken;
+    if (token.length < 16) throw new Error('examples/service: adminToken must be at least 16 characters');
+    app.use('/admin/faults', (request, response, next) => {
+      if (isAuthorized(request.headers.authorization, token)) next();
+      else response.status(401).json({ error: 'admin token required (Authorization: Bearer <ADMIN_TOKEN>)' });
+    });
+    app.get('/admin/faults', (_request, response) => {
+      response.json(faults);
+    });
+    app.post('/admin/faults', express.json({ strict: false, limit: '4kb' }), (request, response) => {
+      try {
+        response.json(setFaults(parseFaultUpdate(request.body)));
+      } catch (error) {
+        if (!(error instanceof FaultInputError)) throw error;
+        response.status(400).json({ error: error.message });
+      }
+    });
+  }
 
   app.get('/api/items/:id', async (request, response, next) => {
     try {

@@ -2,7 +2,7 @@
  * The service's configuration, read from the environment in one place so a bad value fails
  * start-up in its `config` phase with the variable named.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { Criticality } from '@vigil/health';
 import { faultsFromEnv, type Faults } from './faults.js';
@@ -15,6 +15,8 @@ export interface ServiceConfig {
   readonly pipelines: readonly string[];
   readonly itemIntervalMs: number;
   readonly faults: Partial<Faults>;
+  /** Set when ADMIN_FAULTS=1: the bearer token `/admin/faults` requires (ADMIN_TOKEN or ADMIN_TOKEN_FILE). */
+  readonly adminToken: string | undefined;
   /** A pipeline that created nothing for this long fails its `pipeline:<name>` check. */
   readonly freshnessWindowMs: number;
   readonly freshnessCriticality: Criticality;
@@ -68,6 +70,26 @@ function directory(env: Env, name: string): string | undefined {
   return path;
 }
 
+/** The fault endpoint exists only when ADMIN_FAULTS=1, and then only with a token of 16+ characters. */
+function adminToken(env: Env): string | undefined {
+  const flag = env['ADMIN_FAULTS'];
+  if (flag === undefined || flag === '' || flag === '0' || flag === 'false') return undefined;
+  if (flag !== '1' && flag !== 'true') throw new ConfigError(`env ADMIN_FAULTS=${JSON.stringify(flag)}: expected 1/true or 0/false`);
+  const file = optional(env, 'ADMIN_TOKEN_FILE');
+  let token = env['ADMIN_TOKEN'];
+  if (file !== undefined) {
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`env ADMIN_TOKEN_FILE=${JSON.stringify(file)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (token === undefined || token.length < 16) {
+    throw new ConfigError('env ADMIN_FAULTS=1 needs ADMIN_TOKEN or ADMIN_TOKEN_FILE: a token of at least 16 characters');
+  }
+  return token;
+}
+
 export function configFromEnv(env: Env): ServiceConfig {
   let faults: Partial<Faults>;
   try {
@@ -86,6 +108,7 @@ export function configFromEnv(env: Env): ServiceConfig {
       .filter((name) => name !== ''),
     itemIntervalMs: integer(env, 'ITEM_INTERVAL_MS', 5_760, 10, 86_400_000),
     faults,
+    adminToken: adminToken(env),
     freshnessWindowMs: integer(env, 'FRESHNESS_WINDOW_MS', 15 * 60_000, 1, 7 * 86_400_000),
     freshnessCriticality: criticality(env, 'FRESHNESS_CRITICALITY', 'warning'),
     healthRefreshMs: integer(env, 'HEALTH_REFRESH_MS', 15_000, 0, 86_400_000),

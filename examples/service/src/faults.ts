@@ -71,8 +71,9 @@ export function parseFaultUpdate(body: unknown): Partial<Faults> {
   }
   const update: Partial<Faults> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (!(key in fieldCheckers)) {
-      throw new FaultInputError(`body.${key}: unknown fault; expected one of ${Object.keys(fieldCheckers).join(', ')}`);
+    // Own keys only: `in` would accept constructor, toString and __proto__ from the prototype.
+    if (!Object.hasOwn(fieldCheckers, key)) {
+      throw new FaultInputError(`body.${JSON.stringify(key).slice(1, -1).slice(0, 80)}: unknown fault; expected one of ${Object.keys(fieldCheckers).join(', ')}`);
     }
     const field = key as keyof Faults;
     (update as Record<string, unknown>)[field] = fieldCheckers[field](value, `body.${key}`);

@@ -4,6 +4,7 @@
  * stdout (see main.ts); anything else before it is a broken start-up, reported with the output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Faults } from './faults.js';
@@ -31,6 +32,8 @@ export interface LaunchedExampleService {
   output(): string;
   /** Sends `signal` (default SIGTERM), then SIGKILL if still running after the stop timeout. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Headers that `/admin/faults` accepts (the launch enables it with a fresh token). */
+  readonly adminHeaders: Readonly<Record<string, string>>;
 }
 
 const running = new Set<ChildProcess>();
@@ -71,12 +74,25 @@ function parseListening(line: string): string | undefined {
   }
 }
 
-/** Spawns examples/service with PORT=0 and HOST=127.0.0.1 unless `env` says otherwise. */
+/**
+ * Spawns examples/service with PORT=0 and HOST=127.0.0.1 unless `env` says otherwise. Test rigs
+ * drive the fault switches, so the launch enables them (ADMIN_FAULTS=1) with a fresh random
+ * ADMIN_TOKEN; `env` may turn them off or set its own token.
+ */
 export function launchExampleService(env: Readonly<Record<string, string>> = {}, options: LaunchOptions = {}): LaunchedExampleService {
   const { startTimeoutMs = 30_000, stopTimeoutMs = 5_000, maxOutputChars = 1_000_000 } = options;
+  const fullEnv: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_FAULTS: '1',
+    ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    ...env,
+  };
+  const adminHeaders = { authorization: `Bearer ${fullEnv['ADMIN_TOKEN'] ?? ''}` };
   const child = spawn(process.execPath, ['--import', 'tsx', entryPoint], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -136,7 +152,7 @@ export function launchExampleService(env: Readonly<Record<string, string>> = {},
     return exited;
   };
 
-  return { child, listening, exited, output, stop };
+  return { child, listening, exited, output, stop, adminHeaders };
 }
 
 export interface ExampleService {
@@ -169,7 +185,7 @@ export async function startExampleService(
     async setFaults(faults) {
       const response = await fetch(`${url}/admin/faults`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...launched.adminHeaders },
         body: JSON.stringify(faults),
         signal: AbortSignal.timeout(requestTimeoutMs),
       });

@@ -1,6 +1,6 @@
 /**
  * Process wiring for the example service. Environment (see README): PORT, HOST, VIGIL_SERVICE,
- * SERVICE_VERSION, PIPELINES, ITEM_INTERVAL_MS, FAULT_*; health: FRESHNESS_WINDOW_MS,
+ * SERVICE_VERSION, PIPELINES, ITEM_INTERVAL_MS, FAULT_*, ADMIN_FAULTS, ADMIN_TOKEN(_FILE); health: FRESHNESS_WINDOW_MS,
  * FRESHNESS_CRITICALITY, HEALTH_REFRESH_MS, DATABASE_URL, REDIS_URL,
  * SHUTDOWN_READINESS_DELAY_MS, SHUTDOWN_DRAIN_DEADLINE_MS.
  *
@@ -48,6 +48,7 @@ function wire(config: ServiceConfig, registry: Registry): Wiring {
     pipelines: config.pipelines,
     itemIntervalMs: config.itemIntervalMs,
     faults: config.faults,
+    ...(config.adminToken === undefined ? {} : { adminToken: config.adminToken }),
     registry,
     countUnhandledErrors: true,
     ...(config.cgroupRoot === undefined ? {} : { cgroupRoot: config.cgroupRoot }),

@@ -75,7 +75,7 @@ describe('example service health', () => {
     expect(healthy.body).toMatchObject({ status: 'pass', service: 'ingest' });
     expect(checkOf(healthy.body, 'pipeline:orders')).toMatchObject({ status: 'pass', criticality: 'warning' });
 
-    await fetch(`${service.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stopItems":true}' });
+    await fetch(`${service.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json', ...service.adminHeaders }, body: '{"stopItems":true}' });
     // Only /metrics is read here: the background refresh alone must bring the status to 0.
     await poll('health_check_status{check="pipeline:orders"} to be 0', () => checkStatusMetric(service.url, 'pipeline:orders'), (value) => value === 0);
     const stale = await getJson(`${service.url}/health`);
@@ -85,7 +85,7 @@ describe('example service health', () => {
     // A warning check never fails readiness.
     expect((await getJson(`${service.url}/health/ready`)).status).toBe(200);
 
-    await fetch(`${service.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"stopItems":false}' });
+    await fetch(`${service.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json', ...service.adminHeaders }, body: '{"stopItems":false}' });
     await poll('/health to pass again', async () => (await getJson(`${service.url}/health`)).body['status'], (status) => status === 'pass');
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);

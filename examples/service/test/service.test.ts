@@ -40,8 +40,11 @@ interface Running extends LaunchedExampleService {
 
 const launched: LaunchedExampleService[] = [];
 
+const adminToken = 'service-test-admin-token';
+const admin = { authorization: `Bearer ${adminToken}` };
+
 async function startService(env: Record<string, string>): Promise<Running> {
-  const service = launchExampleService(env);
+  const service = launchExampleService({ ADMIN_TOKEN: adminToken, ...env });
   launched.push(service);
   return { ...service, url: await service.listening };
 }
@@ -52,7 +55,7 @@ async function scrape(url: string): Promise<{ text: string; samples: Sample[] }>
 }
 
 async function setFaults(url: string, faults: Record<string, unknown>): Promise<Response> {
-  return fetch(`${url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  return fetch(`${url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin }, body: JSON.stringify(faults) });
 }
 
 /** Polls until `check` holds (bounded: 10 s), returning the last scrape. */
@@ -102,7 +105,7 @@ describe('example service', () => {
   });
 
   it('reports its fault state and rejects bad fault input naming the field', async () => {
-    expect(await (await fetch(`${service.url}/admin/faults`)).json()).toEqual({
+    expect(await (await fetch(`${service.url}/admin/faults`, { headers: admin })).json()).toEqual({
       stopItems: false, failValidations: false, dropField: null, latencyMs: 0, errorRate: 0, crash: false,
     });
     const bad = await setFaults(service.url, { errorRate: 2 });
@@ -168,7 +171,7 @@ describe('example service', () => {
 
   it('takes the fault switches from the environment, and rejects bad values by name', async () => {
     const stopped = await startService({ PIPELINES: 'orders', ITEM_INTERVAL_MS: interval, FAULT_STOP_ITEMS: '1', FAULT_LATENCY_MS: '20' });
-    expect(await (await fetch(`${stopped.url}/admin/faults`)).json()).toMatchObject({ stopItems: true, latencyMs: 20 });
+    expect(await (await fetch(`${stopped.url}/admin/faults`, { headers: admin })).json()).toMatchObject({ stopItems: true, latencyMs: 20 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(total((await scrape(stopped.url)).samples, 'items_created_total', { pipeline: 'orders' })).toBe(0);
     stopped.child.kill('SIGTERM');

@@ -12,7 +12,8 @@ export type {
   TeamSpec,
   SpecOverrides,
 } from './spec/schema.js';
-export { monitoringSpecSchema } from './spec/schema.js';
+export { monitoringSpecSchema, maxNameLength } from './spec/schema.js';
+export { maxFieldsPerObject, maxSamplesPerWindow } from './spec/bounds.js';
 export { buildModel, type BuildModelOptions } from './model/build.js';
 export { applyOverrides } from './model/overrides.js';
 export { runbookUrl, runbookAlertName } from './model/runbook.js';

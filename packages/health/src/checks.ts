@@ -24,9 +24,9 @@ export interface HealthCheck {
   /** `critical` fails readiness, `warning` only reports. Default `critical`. */
   readonly criticality?: Criticality;
   /**
-   * Reuse a result for this long, so frequent probes (several orchestrators, load balancers)
-   * do not multiply queries against a dependency. Default 0: every probe runs the check
-   * (concurrent probes still share one run).
+   * Reuse a result for this long, so frequent probes (several orchestrators, load balancers,
+   * a request flood) do not multiply queries against a dependency. Default: the Health's
+   * `cacheTtlMs` (1000 ms). 0 runs the check on every probe (concurrent probes still share one run).
    */
   readonly cacheTtlMs?: number;
   /** Figures read without running the check (pool sizes); reported in diagnostics even when the run fails. */
@@ -47,8 +47,22 @@ export interface CheckResult {
 }
 
 export const defaultCheckTimeoutMs = 2000;
+/** How long a result is reused unless the check or the Health says otherwise. */
+export const defaultCacheTtlMs = 1000;
 
-/** Runs one check with its timeout, TTL cache and single-flight sharing, and records its metrics. */
+export interface CheckRunnerOptions {
+  /** Applies when the check sets no `cacheTtlMs`. Default {@link defaultCacheTtlMs}. */
+  readonly defaultCacheTtlMs?: number;
+  /** Clock in milliseconds (tests). */
+  readonly now?: () => number;
+}
+
+/**
+ * Runs one check with its timeout, TTL cache and single-flight sharing, and records its metrics.
+ * At most one run of a check is ever outstanding: a run that outlived its timeout keeps the
+ * slot until it really settles, and probes meanwhile fail at once instead of starting another
+ * run, so a hung dependency cannot be sent one more query per probe.
+ */
 export class CheckRunner {
   readonly name: string;
   readonly criticality: Criticality;
@@ -57,12 +71,16 @@ export class CheckRunner {
   private inFlight: Promise<CheckResult> | undefined;
   private cached: { result: CheckResult; expiresAt: number } | undefined;
   private lastResult: CheckResult | undefined;
+  /** Start time of a run that timed out but has not settled yet. */
+  private abandonedSince: number | undefined;
+  private readonly now: () => number;
 
   constructor(
     private readonly check: HealthCheck,
     private readonly metrics: HealthMetrics | undefined,
-    private readonly now: () => number = () => performance.now(),
+    options: CheckRunnerOptions = {},
   ) {
+    this.now = options.now ?? (() => performance.now());
     if (!check.name || typeof check.name !== 'string') {
       throw new TypeError('@vigil/health: a check needs a non-empty string `name`');
     }
@@ -77,7 +95,7 @@ export class CheckRunner {
       );
     }
     this.timeoutMs = positive(check.timeoutMs ?? defaultCheckTimeoutMs, check.name, 'timeoutMs');
-    this.cacheTtlMs = check.cacheTtlMs === undefined ? 0 : nonNegative(check.cacheTtlMs, check.name, 'cacheTtlMs');
+    this.cacheTtlMs = nonNegative(check.cacheTtlMs ?? options.defaultCacheTtlMs ?? defaultCacheTtlMs, check.name, 'cacheTtlMs');
     // Export the series from registration, before the first run, as NaN ("unknown, pending"):
     // a label set without a value is never exported, and 0 would page for a check not yet run.
     this.metrics?.checkStatus.labels({ check: this.name, criticality: this.criticality }).set(Number.NaN);
@@ -91,6 +109,7 @@ export class CheckRunner {
   run(): Promise<CheckResult> {
     if (this.cached && this.now() < this.cached.expiresAt) return Promise.resolve(this.cached.result);
     if (this.inFlight) return this.inFlight;
+    if (this.abandonedSince !== undefined) return Promise.resolve(this.stillRunning(this.abandonedSince));
     const run = this.execute().finally(() => {
       if (this.inFlight === run) this.inFlight = undefined;
     });
@@ -103,12 +122,23 @@ export class CheckRunner {
     let status: 'pass' | 'fail' = 'pass';
     let error: string | undefined;
     let details: CheckDetails | undefined;
+    let runSettled = false;
     try {
-      const returned = await withTimeout(`check "${this.name}"`, this.timeoutMs, (signal) => this.check.run(signal));
+      const returned = await withTimeout(`check "${this.name}"`, this.timeoutMs, (signal) => {
+        const running = Promise.resolve().then(() => this.check.run(signal));
+        const release = (): void => {
+          runSettled = true;
+          if (this.abandonedSince === started) this.abandonedSince = undefined;
+        };
+        running.then(release, release);
+        return running;
+      });
       if (returned && typeof returned === 'object' && returned.details) details = returned.details;
     } catch (thrown) {
       status = 'fail';
       error = describeError(thrown);
+      // The run goes on in the background; it keeps the check's one slot until it settles.
+      if (!runSettled) this.abandonedSince = started;
     }
     const latencyMs = this.now() - started;
     try {
@@ -130,6 +160,21 @@ export class CheckRunner {
     this.metrics?.checkDuration.observe({ check: this.name }, latencyMs / 1000);
     this.lastResult = result;
     if (this.cacheTtlMs > 0) this.cached = { result, expiresAt: this.now() + this.cacheTtlMs };
+    return result;
+  }
+
+  /** The answer while an earlier run that timed out is still pending: fail now, start nothing. */
+  private stillRunning(since: number): CheckResult {
+    const result: CheckResult = {
+      name: this.name,
+      criticality: this.criticality,
+      status: 'fail',
+      latencyMs: 0,
+      error: `check "${this.name}" timed out after ${this.timeoutMs}ms; its run started ${Math.round(this.now() - since)}ms ago is still pending, so no new run was started`,
+      checkedAt: new Date().toISOString(),
+    };
+    this.metrics?.checkStatus.set({ check: this.name, criticality: this.criticality }, 0);
+    this.lastResult = result;
     return result;
   }
 }

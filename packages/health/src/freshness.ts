@@ -26,6 +26,8 @@ export function freshnessCheck(options: FreshnessCheckOptions): HealthCheck {
   return {
     name: options.name,
     criticality: options.criticality ?? 'critical',
+    // Reads a timestamp in memory: nothing to protect from repeated probes, so never stale.
+    cacheTtlMs: 0,
     run() {
       const last = options.lastItemAtMs();
       const current = now();

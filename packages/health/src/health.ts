@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
-import { CheckRunner, type CheckResult, type Criticality, type HealthCheck } from './checks.js';
+import { CheckRunner, defaultCacheTtlMs, type CheckResult, type Criticality, type HealthCheck } from './checks.js';
 import { readContainerMemory, type CgroupPaths, type ContainerMemory } from './cgroup.js';
 import { healthMetrics } from './metrics.js';
 
@@ -61,6 +61,12 @@ export interface HealthOptions {
    * begins. Default 15 000 ms; 0 disables.
    */
   readonly refreshIntervalMs?: number;
+  /**
+   * How long a check's result is reused when the check sets no `cacheTtlMs` of its own: within
+   * it, every probe (concurrent or repeated, any endpoint) shares one run, so a flood of
+   * requests costs the dependency one query. Default 1000 ms; 0 runs checks on every probe.
+   */
+  readonly cacheTtlMs?: number;
 }
 
 export const defaultRefreshIntervalMs = 15_000;
@@ -81,6 +87,7 @@ export class Health {
   private previousWindowDelayMs = 0;
   private shutdownStarted = false;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly cacheTtlMs: number;
 
   constructor(options: HealthOptions = {}) {
     const refreshIntervalMs = options.refreshIntervalMs ?? defaultRefreshIntervalMs;
@@ -89,6 +96,11 @@ export class Health {
         `@vigil/health: createHealth: refreshIntervalMs must be 0 (off) or a positive number of milliseconds, got ${String(refreshIntervalMs)}`,
       );
     }
+    const cacheTtlMs = options.cacheTtlMs ?? defaultCacheTtlMs;
+    if (typeof cacheTtlMs !== 'number' || !Number.isFinite(cacheTtlMs) || cacheTtlMs < 0) {
+      throw new TypeError(`@vigil/health: createHealth: cacheTtlMs must be 0 (off) or a positive number of milliseconds, got ${String(cacheTtlMs)}`);
+    }
+    this.cacheTtlMs = cacheTtlMs;
     this.registry = options.registry;
     this.maxEventLoopDelayMs = options.maxEventLoopDelayMs ?? 5000;
     this.version = options.version ?? process.env.SERVICE_VERSION ?? process.env.npm_package_version ?? 'unknown';
@@ -111,7 +123,7 @@ export class Health {
       throw new Error(`@vigil/health: a check named "${check.name}" is already registered`);
     }
     const metrics = this.registry === null ? undefined : healthMetrics(this.registry);
-    this.runners.set(check.name, new CheckRunner(check, metrics));
+    this.runners.set(check.name, new CheckRunner(check, metrics, { defaultCacheTtlMs: this.cacheTtlMs }));
     return this;
   }
 

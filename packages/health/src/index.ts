@@ -1,5 +1,5 @@
-export { CheckRunner, defaultCheckTimeoutMs } from './checks.js';
-export type { CheckDetails, CheckResult, CheckReturn, Criticality, HealthCheck } from './checks.js';
+export { CheckRunner, defaultCacheTtlMs, defaultCheckTimeoutMs } from './checks.js';
+export type { CheckRunnerOptions, CheckDetails, CheckResult, CheckReturn, Criticality, HealthCheck } from './checks.js';
 export { Health, createHealth, defaultRefreshIntervalMs, overallStatus } from './health.js';
 export type {
   DiagnosticsReport,
@@ -19,11 +19,12 @@ export { httpCheck } from './adapters/http.js';
 export type { HttpCheckOptions } from './adapters/http.js';
 export { freshnessCheck } from './freshness.js';
 export type { FreshnessCheckOptions } from './freshness.js';
-export { healthHandler, healthListener } from './http/node.js';
+export { healthHandler, healthListener, listenHealth } from './http/node.js';
+export type { HealthServerOptions } from './http/node.js';
 export { expressHealth } from './http/express.js';
 export { fastifyHealth } from './http/fastify.js';
-export type { FastifyLike, FastifyReplyLike } from './http/fastify.js';
-export { healthResponse, matchEndpoint } from './http/responses.js';
+export type { FastifyLike, FastifyReplyLike, FastifyRequestLike } from './http/fastify.js';
+export { healthResponse, isAuthorized, matchEndpoint } from './http/responses.js';
 export type { HealthEndpoint, HealthEndpointOptions, HealthResponse } from './http/responses.js';
 export { StartupError, startup, startupOrExit, defaultPhaseTimeoutMs } from './startup.js';
 export type {

@@ -1,4 +1,5 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Health } from './health.js';
@@ -32,6 +33,14 @@ export interface GracefulShutdownOptions {
   readonly readinessDelayMs?: number;
   /** Default timeout of each hook. Default 5000 ms. */
   readonly hookTimeoutMs?: number;
+  /**
+   * The whole shutdown, from the first signal to exit: readiness delay, drain and every hook.
+   * Hooks get what the drain left, each at most its own timeout; hooks that find no time left
+   * are skipped (reported failed). Past it the process exits 1 whatever is still running.
+   * Default `readinessDelayMs + drainDeadlineMs + hookTimeoutMs`; must be at least
+   * `readinessDelayMs + drainDeadlineMs`.
+   */
+  readonly deadlineMs?: number;
   /** Default SIGTERM and SIGINT. */
   readonly signals?: readonly NodeJS.Signals[];
   /** Default the real `process`. */
@@ -63,22 +72,33 @@ interface Hook {
 /** Polling interval for closing connections that turned idle during the drain. */
 const idleSweepMs = 25;
 
+/** Exit code when the overall deadline passes with work still running. */
+const exitDeadlineCode = 1;
+
+/** Kept back from the hooks' budget so the report and the exit happen before the hard deadline. */
+const exitReserveMs = 100;
+
 /**
  * Graceful shutdown: on the first SIGTERM/SIGINT, readiness fails at once, the servers stop
  * accepting and drain in-flight requests up to a deadline (idle keep-alive connections are
  * closed, responses in flight are sent with `Connection: close`), hooks run in reverse order
  * of registration with a timeout each (a failing hook is logged and the rest still run), and
- * the process exits 0, or 1 when the drain deadline passed. A second signal exits at once.
+ * the process exits 0, or 1 when the drain deadline passed. Connections with no request
+ * awaiting a response (idle keep-alive, nothing sent, partial headers) are closed at once.
+ * One overall deadline bounds it all; a second signal exits at once.
  */
 export class GracefulShutdown {
   private readonly hooks: Hook[] = [];
   private readonly servers = new Set<Server>();
   private readonly activeResponses = new Set<ServerResponse>();
+  /** Every open connection of the tracked servers, with how many of its requests are unanswered. */
+  private readonly connections = new Map<Socket, number>();
   private readonly proc: ShutdownProcess;
   private readonly log: Logger;
   private readonly drainDeadlineMs: number;
   private readonly readinessDelayMs: number;
   private readonly hookTimeoutMs: number;
+  private readonly deadlineMs: number;
   private readonly signals: readonly NodeJS.Signals[];
   private running: Promise<ShutdownReport> | undefined;
   private draining = false;
@@ -90,6 +110,15 @@ export class GracefulShutdown {
     this.drainDeadlineMs = nonNegative(options.drainDeadlineMs ?? 10_000, 'drainDeadlineMs');
     this.readinessDelayMs = nonNegative(options.readinessDelayMs ?? 0, 'readinessDelayMs');
     this.hookTimeoutMs = nonNegative(options.hookTimeoutMs ?? 5000, 'hookTimeoutMs');
+    this.deadlineMs = nonNegative(
+      options.deadlineMs ?? this.readinessDelayMs + this.drainDeadlineMs + this.hookTimeoutMs,
+      'deadlineMs',
+    );
+    if (this.deadlineMs < this.readinessDelayMs + this.drainDeadlineMs) {
+      throw new TypeError(
+        `@vigil/health: gracefulShutdown: deadlineMs (${this.deadlineMs}) must be at least readinessDelayMs + drainDeadlineMs (${this.readinessDelayMs + this.drainDeadlineMs})`,
+      );
+    }
     this.signals = options.signals ?? ['SIGTERM', 'SIGINT'];
     for (const server of options.servers ?? []) this.trackServer(server);
   }
@@ -98,11 +127,23 @@ export class GracefulShutdown {
   trackServer(server: Server): this {
     if (this.servers.has(server)) return this;
     this.servers.add(server);
-    server.on('request', (_req, res: ServerResponse) => {
+    server.on('connection', (socket: Socket) => {
+      this.connections.set(socket, 0);
+      socket.once('close', () => this.connections.delete(socket));
+      // Connected after the drain began (the listener was still open): nothing to wait for yet.
+      if (this.draining) this.closeUnanswered();
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.activeResponses.add(res);
+      const socket = req.socket;
+      this.connections.set(socket, (this.connections.get(socket) ?? 0) + 1);
       // A keep-alive client must not reuse a connection that is about to be closed.
       if (this.draining && !res.headersSent) res.setHeader('connection', 'close');
-      res.once('close', () => this.activeResponses.delete(res));
+      res.once('close', () => {
+        this.activeResponses.delete(res);
+        const open = this.connections.get(socket);
+        if (open !== undefined) this.connections.set(socket, Math.max(0, open - 1));
+      });
     });
     return this;
   }
@@ -156,21 +197,44 @@ export class GracefulShutdown {
 
   private async run(reason: string): Promise<ShutdownReport> {
     const started = performance.now();
-    this.options.health?.beginShutdown();
-    this.log({ event: 'shutdown_started', reason, inFlight: this.activeResponses.size, pid: process.pid });
+    // The one bound on the whole shutdown: whatever hangs, the process ends here.
+    const deadline = setTimeout(() => {
+      this.log({ event: 'shutdown_deadline', deadlineMs: this.deadlineMs, exitCode: exitDeadlineCode, pid: process.pid });
+      this.proc.exit(exitDeadlineCode);
+    }, this.deadlineMs);
+    try {
+      this.options.health?.beginShutdown();
+      this.log({ event: 'shutdown_started', reason, inFlight: this.activeResponses.size, deadlineMs: this.deadlineMs, pid: process.pid });
 
-    if (this.readinessDelayMs > 0) await sleep(this.readinessDelayMs);
-    const drained = await this.drain();
+      if (this.readinessDelayMs > 0) await sleep(this.readinessDelayMs);
+      const drained = await this.drain();
 
-    const hooks: ShutdownHookReport[] = [];
-    for (const hook of [...this.hooks].reverse()) hooks.push(await this.runHook(hook));
+      const hooks: ShutdownHookReport[] = [];
+      for (const hook of [...this.hooks].reverse()) {
+        const remainingMs = this.deadlineMs - exitReserveMs - (performance.now() - started);
+        hooks.push(await this.runHook(hook, remainingMs));
+      }
 
-    const exitCode = drained ? 0 : 1;
-    const durationMs = round(performance.now() - started);
-    this.log({ event: 'shutdown_complete', exitCode, drained, durationMs, pid: process.pid });
-    const report: ShutdownReport = { exitCode, drained, hooks, durationMs };
-    this.proc.exit(exitCode);
-    return report;
+      const exitCode = drained ? 0 : 1;
+      const durationMs = round(performance.now() - started);
+      this.log({ event: 'shutdown_complete', exitCode, drained, durationMs, pid: process.pid });
+      const report: ShutdownReport = { exitCode, drained, hooks, durationMs };
+      this.proc.exit(exitCode);
+      return report;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /**
+   * Closes every connection with no request awaiting its response: idle keep-alive ones, and
+   * ones that sent nothing or only part of a request's headers (which node's own
+   * closeIdleConnections leaves open, holding the drain until its deadline).
+   */
+  private closeUnanswered(): void {
+    for (const [socket, unanswered] of this.connections) if (unanswered === 0) socket.destroy();
+    // Connections accepted before the server was tracked are unknown here; node knows the idle ones.
+    for (const server of this.servers) server.closeIdleConnections();
   }
 
   /** True when every server closed within the deadline. */
@@ -183,10 +247,8 @@ export class GracefulShutdown {
     const closed = [...this.servers].map(
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     );
-    const sweep = setInterval(() => {
-      for (const server of this.servers) server.closeIdleConnections();
-    }, idleSweepMs);
-    for (const server of this.servers) server.closeIdleConnections();
+    const sweep = setInterval(() => this.closeUnanswered(), idleSweepMs);
+    this.closeUnanswered();
 
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<false>((resolve) => {
@@ -210,10 +272,21 @@ export class GracefulShutdown {
     return false;
   }
 
-  private async runHook(hook: Hook): Promise<ShutdownHookReport> {
+  private async runHook(hook: Hook, remainingMs: number): Promise<ShutdownHookReport> {
     const started = performance.now();
+    if (remainingMs < 1) {
+      const report: ShutdownHookReport = {
+        hook: hook.name,
+        status: 'failed',
+        durationMs: 0,
+        error: `skipped: no time left within the shutdown deadline of ${this.deadlineMs}ms`,
+      };
+      this.log({ event: 'shutdown_hook', ...report, pid: process.pid });
+      return report;
+    }
     try {
-      await withTimeout(`shutdown hook "${hook.name}"`, hook.timeoutMs, () => hook.run());
+      const timeoutMs = Math.max(1, Math.round(Math.min(hook.timeoutMs, remainingMs)));
+      await withTimeout(`shutdown hook "${hook.name}"`, timeoutMs, () => hook.run(), timeoutMs);
       const report: ShutdownHookReport = { hook: hook.name, status: 'ok', durationMs: round(performance.now() - started) };
       this.log({ event: 'shutdown_hook', ...report, pid: process.pid });
       return report;

@@ -35,7 +35,8 @@ describe('checks', () => {
         return new Promise<void>((resolve) => (release = resolve));
       },
     };
-    const health = createHealth({ registry: null, checks: [slow] });
+    // TTL 0: only the in-flight sharing is under test here.
+    const health = createHealth({ registry: null, cacheTtlMs: 0, checks: [slow] });
     const probes = [health.ready(), health.ready(), health.diagnostics(), health.ready()];
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
@@ -71,6 +72,7 @@ describe('checks', () => {
     let healthy = true;
     const health = createHealth({
       registry,
+      cacheTtlMs: 0,
       checks: [
         { name: 'db', run: () => { if (!healthy) throw new Error('down'); } },
         { name: 'cache', criticality: 'warning', run: () => { throw new Error('cold'); } },

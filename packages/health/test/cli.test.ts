@@ -32,8 +32,10 @@ describe('vigil-healthcheck', () => {
   const state = { db: true, search: true };
 
   beforeAll(async () => {
+    // TTL 0: each CLI run must see the state the test just set.
     health = createHealth({
       registry: null,
+      cacheTtlMs: 0,
       checks: [
         { name: 'postgres', run: () => { if (!state.db) throw new Error('connect ECONNREFUSED 127.0.0.1:5432 (postgres://app:pw-Leak-1@db/app)'); } },
         { name: 'search', criticality: 'warning', run: () => { if (!state.search) throw new Error('index is 2h stale'); } },
@@ -87,6 +89,68 @@ describe('vigil-healthcheck', () => {
     const result = await runCli([`http://127.0.0.1:${port}/health`, '--timeout', '3000']);
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/^critical: cannot reach http:\/\/127\.0\.0\.1:\d+\/health: ECONNREFUSED\n$/);
+  });
+
+  it('stops reading an endless body at its cap and exits 2 at once', async () => {
+    const endless = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"status":"pass","checks":[');
+      const chunk = `${'{"name":"x","status":"pass"},'.repeat(2000)}`;
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk)) {
+          // fill the socket buffer, then wait for drain
+        }
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    try {
+      const result = await runCli([`${endless.url}/health`, '--timeout', '10s']);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe(`critical: ${endless.url}/health answered a body larger than 65536 bytes\n`);
+      expect(result.ms).toBeLessThan(5000);
+    } finally {
+      await endless.close();
+    }
+  });
+
+  it('treats any non-2xx answer as failing, whatever the body says', async () => {
+    let status = 500;
+    let body = '{"status":"pass","checks":[]}';
+    const odd = await listen((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body));
+    try {
+      let result = await runCli([`${odd.url}/health`]);
+      expect(result).toMatchObject({ code: 2, stdout: `critical: ${odd.url}/health answered HTTP 500\n` });
+      status = 404;
+      body = '<html>not found</html>';
+      result = await runCli([`${odd.url}/health`]);
+      expect(result).toMatchObject({ code: 2, stdout: `critical: ${odd.url}/health answered HTTP 404 without a JSON health report\n` });
+      status = 302;
+      body = '{"status":"warn","checks":[]}';
+      result = await runCli([`${odd.url}/health`]);
+      expect(result.code).toBe(2);
+    } finally {
+      await odd.close();
+    }
+  });
+
+  it('strips control characters from what the service says before printing it', async () => {
+    const report = {
+      status: 'fail',
+      checks: [{ name: 'db\u001b[2J\u001b[31m', criticality: 'critical', status: 'fail', error: 'down\nhealthy: everything fine\r\u0007\u202e' + 'x'.repeat(5000) }],
+    };
+    const hostile = await listen((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify(report)));
+    try {
+      const result = await runCli([`${hostile.url}/health`]);
+      expect(result.code).toBe(2);
+      const lines = result.stdout.split('\n').filter(Boolean);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^critical: db\?\[2J\?\[31m: down\?healthy: everything fine\?\?\?x+\.\.\.$/);
+      expect(lines[0]!.length).toBeLessThan(420);
+      expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
+    } finally {
+      await hostile.close();
+    }
   });
 
   it('explains bad arguments', async () => {

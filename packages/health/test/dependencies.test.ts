@@ -37,8 +37,10 @@ describe('readiness against real PostgreSQL and Redis', () => {
       res.writeHead(upstreamStatus).end('ok');
     });
     registry = new Registry();
+    // TTL 0: these tests stop a server and expect the very next probe to see it.
     health = createHealth({
       registry,
+      cacheTtlMs: 0,
       version: '1.2.3',
       checks: [
         pgCheck(pool, { timeoutMs: 3000 }),
@@ -114,7 +116,7 @@ describe('readiness against real PostgreSQL and Redis', () => {
     const client = new pg.Client({ host: postgres.host, port: postgres.port, user: postgres.user, password: postgres.password, database: postgres.database });
     client.on('error', () => undefined);
     await client.connect();
-    const single = createHealth({ registry: null, checks: [pgCheck(client, { name: 'postgres-client' })] });
+    const single = createHealth({ registry: null, cacheTtlMs: 0, checks: [pgCheck(client, { name: 'postgres-client' })] });
     try {
       const diagnostics = await single.diagnostics();
       expect(diagnostics.checks[0]).toMatchObject({ name: 'postgres-client', status: 'pass' });

@@ -8,6 +8,8 @@ import { getJson, listen, type Listening } from './support/http.js';
 function healthWithDb(state: { db: boolean }): Health {
   return createHealth({
     registry: null,
+    // TTL 0: the tests flip the dependency and expect the next request to see it.
+    cacheTtlMs: 0,
     version: '9.9.9',
     checks: [{ name: 'db', run: () => { if (!state.db) throw new Error('db down'); } }],
   });
@@ -75,6 +77,23 @@ describe('Fastify', () => {
     await expectEndpoints(url, state, '/_health');
     const head = await fetch(`${url}/_health/live`, { method: 'HEAD' });
     expect(head.status).toBe(200);
+  });
+
+  it('gives the detailed report only to a request carrying the token', async () => {
+    const token = 'fastify-health-token-42';
+    const guarded = Fastify();
+    const tokenHealth = healthWithDb({ db: true });
+    fastifyHealth(guarded, tokenHealth, { token });
+    await guarded.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const base = `http://127.0.0.1:${(guarded.server.address() as AddressInfo).port}`;
+      expect((await getJson(`${base}/health`)).body).toEqual({ status: 'pass' });
+      const detailed = await fetch(`${base}/health`, { headers: { authorization: `Bearer ${token}` } });
+      expect(await detailed.json()).toMatchObject({ status: 'pass', version: '9.9.9', checks: [{ name: 'db' }] });
+    } finally {
+      tokenHealth.close();
+      await guarded.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GracefulShutdown, createHealth, type LogRecord, type ShutdownProcess } from '../src/index.js';
@@ -20,8 +21,11 @@ describe('graceful shutdown (injected process)', () => {
     const health = createHealth({ registry: null });
     const records: LogRecord[] = [];
     let finishRequest: () => void = () => undefined;
+    let arrived: () => void = () => undefined;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
     const service = await listen((_req, res) => {
       finishRequest = () => res.end('finished');
+      arrived();
     });
     const shutdown = new GracefulShutdown({ health, servers: [service.server], process: proc, log: (r) => records.push(r), drainDeadlineMs: 5000 });
     const order: string[] = [];
@@ -34,7 +38,7 @@ describe('graceful shutdown (injected process)', () => {
     shutdown.install();
 
     const inFlight = fetch(`${service.url}/work`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await requestArrived;
     proc.emit('SIGTERM', 'SIGTERM');
     expect((await health.ready()).status).toBe('fail');
     expect(proc.exits).toEqual([]);
@@ -62,7 +66,9 @@ describe('graceful shutdown (injected process)', () => {
 
   it('cuts connections at the drain deadline, still runs hooks, and exits 1; a second signal exits at once', async () => {
     const proc = new FakeProcess();
-    const service = await listen(() => undefined); // never answers
+    let arrived: () => void = () => undefined;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const service = await listen(() => arrived()); // never answers
     const shutdown = new GracefulShutdown({ servers: [service.server], process: proc, log: () => undefined, drainDeadlineMs: 200 });
     const ran: string[] = [];
     shutdown.addHook('pool', () => void ran.push('pool'));
@@ -72,7 +78,7 @@ describe('graceful shutdown (injected process)', () => {
       () => 'answered',
       () => 'cut',
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await requestArrived;
     proc.emit('SIGTERM', 'SIGTERM');
     proc.emit('SIGINT', 'SIGINT');
     expect(proc.exits).toEqual([130]);
@@ -131,6 +137,60 @@ describe('graceful shutdown (real child process and signals)', () => {
     expect(await slow).toBe('cut');
     expect(service.records.filter((r) => r.event === 'hook_ran').map((r) => r.hook)).toEqual(['queue', 'cache', 'database']);
     expect(service.records.some((r) => r.event === 'shutdown_drain_deadline')).toBe(true);
+  });
+
+  it('closes idle keep-alive, silent and header-less connections at once instead of waiting for the deadline', async () => {
+    service = await startFixture(fixture, { DRAIN_DEADLINE_MS: '10000' });
+    const { port } = new URL(service.url);
+    const open = async (send: string): Promise<{ socket: Socket; closed: Promise<number>; received: () => string }> => {
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+      socket.on('error', () => undefined);
+      const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+      if (send) socket.write(send);
+      return { socket, closed, received: () => received };
+    };
+    const silent = await open('');
+    const partial = await open('GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow');
+    const keepAlive = await open('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    const deadline = Date.now() + 5000;
+    while (!keepAlive.received().includes('"status":"pass"') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(keepAlive.received()).toContain('HTTP/1.1 200');
+
+    const signalled = Date.now();
+    service.child.kill('SIGTERM');
+    expect(await service.exited()).toBe(0);
+    const closedAt = await Promise.all([silent.closed, partial.closed, keepAlive.closed]);
+    for (const at of closedAt) expect(at - signalled).toBeLessThan(3000);
+    expect(service.records.at(-1)).toMatchObject({ event: 'shutdown_complete', exitCode: 0, drained: true });
+    expect(Number(service.records.find((r) => r.event === 'shutdown_drained')?.durationMs)).toBeLessThan(1000);
+  });
+
+  it('keeps hooks that each hang inside one overall deadline', async () => {
+    // Three hooks of 3 s each would take 9 s; the deadline of 1.5 s bounds them all.
+    service = await startFixture(fixture, { DRAIN_DEADLINE_MS: '300', HOOK_TIMEOUT_MS: '3000', HANG_HOOKS: '1', DEADLINE_MS: '1500' });
+    const signalled = Date.now();
+    service.child.kill('SIGTERM');
+    await service.exited();
+    const took = Date.now() - signalled;
+    expect(took).toBeGreaterThanOrEqual(1400);
+    expect(took).toBeLessThan(3000);
+    const hooks = service.records.filter((r) => r.event === 'shutdown_hook');
+    expect(hooks.map((r) => r.hook), JSON.stringify(service.records)).toEqual(['queue', 'cache', 'database']);
+    const firstHookBudget = Number(/timed out after (\d+)ms/.exec(String(hooks[0]?.error))?.[1]);
+    expect(firstHookBudget, String(hooks[0]?.error)).toBeLessThan(1500);
+    expect(firstHookBudget).toBeGreaterThan(500);
+    expect(service.records.at(-1)).toMatchObject({ event: 'shutdown_complete', exitCode: 0 });
+    expect(String(hooks[2]?.error)).toContain('skipped: no time left within the shutdown deadline of 1500ms');
+    expect(service.records.find((r) => r.event === 'shutdown_started')).toMatchObject({ deadlineMs: 1500 });
+  });
+
+  it('refuses an overall deadline shorter than the readiness delay plus the drain', () => {
+    expect(() => new GracefulShutdown({ drainDeadlineMs: 5000, readinessDelayMs: 1000, deadlineMs: 3000 })).toThrow(
+      'deadlineMs (3000) must be at least readinessDelayMs + drainDeadlineMs (6000)',
+    );
   });
 
   it('exits at once on a second signal', async () => {

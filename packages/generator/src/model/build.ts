@@ -8,6 +8,7 @@ import { catalog, latencyBucketsSeconds } from '@vigil/metrics/catalog';
 import { monitoringSpecSchema, overridesSchema, type SpecOverrides } from '../spec/schema.js';
 import { SpecError, problemsFromIssues, specErrorMap, type SpecProblem } from '../spec/errors.js';
 import { normaliseDuration } from '../spec/duration.js';
+import { fieldCountProblems, windowProblems } from '../spec/bounds.js';
 import { alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, rulerLimitDefaults, serviceDefaults, stackDefaults } from './defaults.js';
 import { metaProblems, resolveExporterAlerts, resolveHosts, resolveSelfMonitoring, resolveWatchdog, alertmanagerPeerTargets } from './meta.js';
 import { applyOverrides, overrideProblems } from './overrides.js';
@@ -36,9 +37,14 @@ export interface BuildModelOptions {
 const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function buildModel(spec: unknown, source: string, options: BuildModelOptions = {}): Model {
+  // Before validation: reporting 250,000 unknown fields one by one is itself the unbounded work.
+  const tooManyFields = fieldCountProblems(spec, source);
+  if (tooManyFields.length > 0) throw new SpecError(tooManyFields);
   const parsed = monitoringSpecSchema.safeParse(spec, { error: specErrorMap });
   if (!parsed.success) throw new SpecError(problemsFromIssues(source, parsed.error.issues));
   let resolved: ParsedSpec = parsed.data;
+  const tooLong = windowProblems(resolved, source, prometheusDefaults.scrapeInterval);
+  if (tooLong.length > 0) throw new SpecError(tooLong);
 
   // Every profile is checked against the spec, selected or not, so a typo in one is found the
   // day it is written rather than the day that profile is first used.

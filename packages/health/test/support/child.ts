@@ -46,8 +46,9 @@ export async function startFixture(file: string, env: Record<string, string> = {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  // 'close' comes after stdout ended: every line the process printed is in `records` by then.
   const exitPromise = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2));
       for (const wake of waiters) wake();
     });
