@@ -1,5 +1,3 @@
-import type { Model } from '../model/types.js';
-
 /** Stable dashboard uids: links, bookmarks and provisioning depend on them. */
 export const dashboardUids = {
   overview: 'vigil-overview',
@@ -7,12 +5,3 @@ export const dashboardUids = {
   service: 'vigil-service',
   runtime: 'vigil-runtime',
 } as const;
-
-/** Jobs of the services the spec declares (exporter jobs excluded). */
-export function serviceJobs(model: Model): string[] {
-  return model.services.map((service) => service.job);
-}
-
-export function pipelineNames(model: Model): string[] {
-  return model.pipelines.map((pipeline) => pipeline.name);
-}

@@ -7,8 +7,9 @@
  * - Each alert kind is one rule per distinct `for`: targets whose `for` differs from the most
  *   common one carry a `for_seconds` series, and each rule selects its targets with it.
  * - Labels that say who owns a target (service, team) come from info series joined on the
- *   target's labels: `vigil:service_info{job,service,team}` and
- *   `vigil:pipeline_info{job,pipeline,service,team}`. They are recorded by the rules rather than
+ *   target's labels: `vigil:service_info{job,service,team,target_kind}` and
+ *   `vigil:pipeline_info{job,pipeline,service,team}`. `target_kind` tells a spec service
+ *   ("service") from an exporter job ("exporter"), so dashboards list services from it alone. They are recorded by the rules rather than
  *   attached as scrape-config target labels because (a) an alert must carry its team even when
  *   the target has no sample at all (absent, never scraped), (b) the same rules then work on a
  *   central Prometheus or Mimir fed by agents (remote write carries only job/instance and the
@@ -203,14 +204,17 @@ export function parameterRules(parameters: readonly ParameterValues[]): Recordin
   return rules;
 }
 
+/** `target_kind` of the service info series of spec services and of exporter dependencies. */
+export const targetKinds = { service: 'service', exporter: 'exporter' } as const;
+
 /** Who owns each scrape job (services and exporter dependencies) and each pipeline. */
 export function infoRules(model: Model): RecordingRule[] {
   const rules: RecordingRule[] = model.services.map((service) =>
-    constantRule(parameterSeries.serviceInfo, 1, { job: service.job, service: service.name, team: service.team }),
+    constantRule(parameterSeries.serviceInfo, 1, { job: service.job, service: service.name, team: service.team, target_kind: targetKinds.service }),
   );
   for (const dependency of model.dependencies) {
     if (dependency.kind === 'healthCheck') continue;
-    rules.push(constantRule(parameterSeries.serviceInfo, 1, { job: dependency.job, service: dependency.name, team: dependency.team }));
+    rules.push(constantRule(parameterSeries.serviceInfo, 1, { job: dependency.job, service: dependency.name, team: dependency.team, target_kind: targetKinds.exporter }));
   }
   for (const pipeline of model.pipelines) {
     rules.push(constantRule(parameterSeries.pipelineInfo, 1, { job: pipeline.job, pipeline: pipeline.name, service: pipeline.service, team: pipeline.team }));
