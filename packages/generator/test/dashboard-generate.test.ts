@@ -10,6 +10,8 @@ import { recordingRuleNames } from '../src/rules/recording.js';
 import { alertNames } from '../src/dashboards/alerts.js';
 import { sloDashboardUid } from '../src/dashboards/slo.js';
 import { dashboardByUid, specModel } from './dashboard-fixtures.js';
+import { buildModel } from '../src/model/build.js';
+import { largeSpec } from '../../../bench/generate.js';
 
 let model: Model;
 beforeAll(async () => {
@@ -22,10 +24,18 @@ function panel(dashboard: Dashboard, title: string) {
   return found;
 }
 
-function thresholdOf(dashboard: Dashboard, title: string, series: string): unknown {
-  const override = panel(dashboard, title).fieldConfig?.overrides.find((candidate) => candidate.matcher.options === series);
-  const thresholds = override?.properties.find((property) => property.id === 'thresholds')?.value as { steps: { value: number | null }[] } | undefined;
-  return thresholds?.steps.map((step) => step.value);
+function thresholdLines(dashboard: Dashboard, title: string): { refId: string; expr: string; legend: string }[] {
+  return (panel(dashboard, title).targets ?? []).flatMap((target) => {
+    const { refId, expr, legendFormat } = target as { refId?: string; expr?: string; legendFormat?: string };
+    return legendFormat?.endsWith(' threshold') === true ? [{ refId: refId!, expr: expr!, legend: legendFormat }] : [];
+  });
+}
+
+/** Dashboard JSON bytes as the writer would store them, for a spec of `count` services and pipelines. */
+function dashboardBytes(count: number): number {
+  const fleet = buildModel(largeSpec(count), `fleet-${count}.json`);
+  const source = (text: string) => text.replaceAll(fleet.source, 'SPEC');
+  return buildDashboards(fleet).reduce((total, { dashboard }) => total + source(JSON.stringify(dashboard, null, 2)).length, 0);
 }
 
 describe('dashboards generator', () => {
@@ -89,12 +99,19 @@ describe('dashboards generator', () => {
     }
   });
 
-  it('defaults the datasource variable to the provisioned uid and offers only the spec services and pipelines', () => {
+  it('defaults the datasource variable to the provisioned uid and lists services and pipelines from the info series, not from the spec', () => {
     const overview = dashboardByUid(model, dashboardUids.overview);
     const variables = new Map((overview.templating.list ?? []).map((variable) => [variable.name, variable]));
     expect(variables.get('datasource')?.current?.value).toBe(model.grafana.datasourceUid);
-    expect(variables.get('job')?.regex).toBe('/^(api|ingest|worker)$/');
-    expect(variables.get('pipeline')?.regex).toBe('/^(events|orders)$/');
+    expect(variables.get('job')?.query).toBe('label_values(vigil:service_info{target_kind="service"}, job)');
+    expect(variables.get('pipeline')?.query).toBe('label_values(vigil:pipeline_info, pipeline)');
+    expect(variables.get('job')?.regex ?? '').toBe('');
+  });
+
+  it('stays the same size for 10 and 1,000 services and pipelines (no per-target query, override or option)', () => {
+    const small = dashboardBytes(10);
+    const large = dashboardBytes(1000);
+    expect(large).toBe(small);
   });
 
   it('reads the recording rules where one exists', () => {
@@ -128,25 +145,36 @@ describe('dashboards generator', () => {
     for (const url of linked) expect(annotated, url).toContain(url);
   });
 
-  it('draws each alert threshold from the spec value the alert uses, per series', () => {
+  it('draws each alert threshold as one query over the parameter series the rule reads, with the rule default', () => {
     const services = dashboardByUid(model, dashboardUids.service);
-    const api = model.services.find((service) => service.name === 'api')!;
-    expect(thresholdOf(services, 'Error ratio', 'api')).toEqual([null, api.alerts.highErrorRate.ratio]);
+    const [line] = thresholdLines(services, 'Error ratio');
+    expect(line).toEqual({
+      refId: 'B',
+      legend: '{{job}} threshold',
+      expr:
+        'max by (job) (vigil:alert_threshold{alert="HighErrorRate",parameter="ratio"}) and on (job) job:http_request_errors:ratio_rate5m{job=~"$job"}' +
+        ' or on (job) max by (job) (job:http_request_errors:ratio_rate5m{job=~"$job"}) * 0 + 0.1',
+    });
+    const errorRatio = panel(services, 'Error ratio');
+    expect(errorRatio.fieldConfig?.overrides).toEqual([
+      { matcher: { id: 'byFrameRefID', options: 'B' }, properties: expect.arrayContaining([{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }]) },
+    ]);
     const pipelines = dashboardByUid(model, dashboardUids.pipeline);
-    const orders = model.pipelines.find((pipeline) => pipeline.name === 'orders')!;
-    expect(thresholdOf(pipelines, 'Creation rate against the expected floor', 'orders')).toEqual([null, orders.alerts.itemRateLow!.floorPerSecond]);
-    // A bursty pipeline declares no expected rate, so it gets no floor line.
-    expect(thresholdOf(pipelines, 'Creation rate against the expected floor', 'events')).toBeUndefined();
+    expect(thresholdLines(pipelines, 'Time since the last item').map((entry) => entry.expr)).toEqual(['pipeline:silence_threshold_seconds{pipeline=~"$pipeline"}']);
+    expect(thresholdLines(pipelines, 'Creation rate against the expected floor')[0]!.expr).toContain(
+      'vigil:alert_threshold{alert="PipelineItemRateLow",parameter="floor_ratio"}',
+    );
   });
 
-  it('follows the spec when an alert value changes', () => {
+  it('follows the rules when a default changes, and stays the same when only per-target values change', () => {
     const changed: Model = {
       ...model,
       services: model.services.map((service) =>
         service.name === 'api' ? { ...service, alerts: { ...service.alerts, highErrorRate: { ...service.alerts.highErrorRate, ratio: 0.37 } } } : service,
       ),
     };
-    expect(thresholdOf(dashboardByUid(changed, dashboardUids.service), 'Error ratio', 'api')).toEqual([null, 0.37]);
-    expect(thresholdOf(dashboardByUid(changed, dashboardUids.service), 'Error ratio', 'ingest')).toEqual([null, 0.1]);
+    expect(JSON.stringify(dashboardByUid(changed, dashboardUids.service))).toBe(JSON.stringify(dashboardByUid(model, dashboardUids.service)));
+    const api = rulesGenerator(changed).find((file) => file.path === 'alerts/recording-rules.yml')!;
+    expect(JSON.stringify(api.data)).toContain('"alert":"HighErrorRate","parameter":"ratio","job":"api"');
   });
 });

@@ -11,82 +11,68 @@ beforeAll(async () => {
   context = { model: await specModel() };
 });
 
-function overridesOf(dashboard: Dashboard, title: string) {
-  return dashboardPanels(dashboard).find((panel) => panel.title === title)!.fieldConfig!.overrides;
+function panelOf(dashboard: Dashboard, title: string) {
+  return dashboardPanels(dashboard).find((panel) => panel.title === title)!;
 }
 
-function setThreshold(dashboard: Dashboard, title: string, series: string, value: number): void {
-  const override = overridesOf(dashboard, title).find((candidate) => candidate.matcher.options === series)!;
-  const thresholds = override.properties.find((property) => property.id === 'thresholds')!.value as { steps: { value: number | null }[] };
-  thresholds.steps[1]!.value = value;
+function targetOf(dashboard: Dashboard, title: string, refId: string): { expr: string; legendFormat: string } {
+  return panelOf(dashboard, title).targets!.find((target) => (target as { refId?: string }).refId === refId) as unknown as { expr: string; legendFormat: string };
 }
+
+const messages = (dashboard: Dashboard, lintContext: LintContext = context) => alertThresholdsRule.check(dashboard, lintContext).map((problem) => problem.message);
 
 describe('lint rule alert-thresholds', () => {
-  it('passes the generated dashboards, whose thresholds come from the spec', () => {
+  it('passes the generated dashboards, whose threshold lines read the rules\' parameter series', () => {
     for (const uid of Object.values(dashboardUids)) expect(alertThresholdsRule.check(dashboardByUid(context.model, uid), context), uid).toEqual([]);
   });
 
-  it('reports a threshold that differs from the alert value, naming series and alert', () => {
+  it('reports a threshold line that falls back to a value other than the rule default', () => {
     const dashboard = dashboardByUid(context.model, dashboardUids.service);
-    setThreshold(dashboard, 'Error ratio', 'api', 0.2);
-    expect(alertThresholdsRule.check(dashboard, context)).toEqual([
-      expect.objectContaining({ panel: 'Error ratio', message: 'threshold of series "api" is [0.2], but HighErrorRate fires at 0.1' }),
-    ]);
+    const line = targetOf(dashboard, 'Error ratio', 'B');
+    line.expr = line.expr.replace('* 0 + 0.1', '* 0 + 0.2');
+    expect(messages(dashboard)).toEqual(["threshold line B does not fall back to HighErrorRate's default 0.1"]);
   });
 
-  it('reports a series the alert watches that has no threshold', () => {
+  it('reports a panel linking an alert that draws no threshold for it', () => {
     const dashboard = dashboardByUid(context.model, dashboardUids.pipeline);
-    const overrides = overridesOf(dashboard, 'Required-field coverage');
-    overrides.splice(overrides.findIndex((override) => override.matcher.options === 'orders price'), 1);
-    expect(alertThresholdsRule.check(dashboard, context).map((problem) => problem.message)).toEqual([
-      'no threshold drawn for series "orders price"; PipelineFieldCoverageDrop fires at 0.95',
+    const panel = panelOf(dashboard, 'Required-field coverage');
+    panel.targets = panel.targets!.filter((target) => (target as { refId?: string }).refId === 'A');
+    expect(messages(dashboard)).toEqual([
+      'no threshold drawn for PipelineFieldCoverageDrop: no query reads vigil:alert_threshold{alert="PipelineFieldCoverageDrop",parameter="floor"}',
     ]);
   });
 
-  it('reports thresholds on a panel that links no alert, and panel-wide thresholds', () => {
+  it('reports a threshold line that reads another alert\'s parameter, and panel-wide thresholds', () => {
     const dashboard = dashboardByUid(context.model, dashboardUids.runtime);
-    const panel = dashboardPanels(dashboard).find((candidate) => candidate.title === 'Event-loop lag p99')!;
-    panel.links = [];
-    panel.fieldConfig!.defaults.thresholds = { mode: 'absolute' as never, steps: [{ value: null, color: 'green' }, { value: 0.25, color: 'red' }] };
-    const messages = alertThresholdsRule.check(dashboard, context).map((problem) => problem.message);
-    expect(messages).toContain('threshold on series "api" matches no alert this panel links to (none)');
-    expect(messages).toContain("panel-wide thresholds [0.25] are not tied to any alert's series; draw alert thresholds per series");
-  });
-
-  it('resolves a prefix (byRegexp) override to the one service it covers, and reports one that covers none', () => {
-    const dashboard = dashboardByUid(context.model, dashboardUids.service);
-    const overrides = overridesOf(dashboard, 'Operation p95 duration');
-    expect(overrides.map((override) => override.matcher)).toContainEqual({ id: 'byRegexp', options: '/^api /' });
-    expect(alertThresholdsRule.check(dashboard, context)).toEqual([]);
-    overrides.find((override) => override.matcher.options === '/^api /')!.matcher.options = '/^ap /';
-    expect(alertThresholdsRule.check(dashboard, context).map((problem) => problem.message)).toEqual([
-      'threshold override regex /^ap / matches none of the series the alerts watch',
-      'no threshold drawn for series "api"; HighLatencyP95 fires at 0.75',
+    const line = targetOf(dashboard, 'Event-loop lag p99', 'B');
+    line.expr = line.expr.replace('EventLoopLagHigh', 'MemoryHigh');
+    panelOf(dashboard, 'Event-loop lag p99').fieldConfig!.defaults.thresholds = { mode: 'absolute' as never, steps: [{ value: null, color: 'green' }, { value: 0.25, color: 'red' }] };
+    expect(messages(dashboard)).toEqual([
+      'no threshold drawn for EventLoopLagHigh: no query reads vigil:alert_threshold{alert="EventLoopLagHigh",parameter="seconds"}',
+      'threshold line B matches no alert this panel links to (EventLoopLagHigh)',
+      'panel-wide thresholds [0.25] are not tied to any alert; draw alert thresholds per query',
     ]);
   });
 
-  it('reports a runbook link to an alert that does not exist', () => {
+  it('reports per-series threshold overrides and a fixed threshold no alert explains', () => {
+    const dashboard = dashboardByUid(context.model, dashboardUids.overview);
+    const overrides = panelOf(dashboard, 'Service up').fieldConfig!.overrides;
+    const steps = (overrides[0]!.properties[0]!.value as { steps: { value: number | null }[] }).steps;
+    steps[1]!.value = 0.5;
+    overrides.push({ matcher: { id: 'byName', options: 'api' }, properties: [{ id: 'thresholds', value: { mode: 'absolute', steps: [{ value: null, color: 'red' }, { value: 1, color: 'green' }] } }] });
+    expect(messages(dashboard)).toEqual([
+      'threshold [0.5] on query A matches no alert this panel links to (ServiceDown)',
+      'thresholds by byName api: draw alert thresholds per query, not per series',
+    ]);
+  });
+
+  it('reports a runbook link to an alert that does not exist, and the threshold line it leaves unexplained', () => {
     const dashboard = dashboardByUid(context.model, dashboardUids.service);
-    const panel = dashboardPanels(dashboard).find((candidate) => candidate.title === 'Error ratio')!;
+    const panel = panelOf(dashboard, 'Error ratio');
     panel.links![0]!.url = runbookUrl(context.model, 'HighErorRate');
-    expect(alertThresholdsRule.check(dashboard, context).map((problem) => problem.message)).toEqual([
+    expect(messages(dashboard)).toEqual([
       `runbook link ${runbookUrl(context.model, 'HighErorRate')} names no alert Vigil renders`,
-      'threshold on series "api" matches no alert this panel links to (none)',
-      'threshold on series "ingest" matches no alert this panel links to (none)',
-      'threshold on series "worker" matches no alert this panel links to (none)',
-    ]);
-  });
-
-  it('follows the model: a changed spec value makes the old dashboard wrong', () => {
-    const dashboard = dashboardByUid(context.model, dashboardUids.pipeline);
-    const model = {
-      ...context.model,
-      pipelines: context.model.pipelines.map((pipeline) =>
-        pipeline.name === 'orders' ? { ...pipeline, alerts: { ...pipeline.alerts, noItemsCreated: { window: '3h' } } } : pipeline,
-      ),
-    };
-    expect(alertThresholdsRule.check(dashboard, { model }).map((problem) => problem.message)).toEqual([
-      'threshold of series "orders" is [21600], but PipelineNoItemsCreated fires at 10800',
+      'threshold line B matches no alert this panel links to (none)',
     ]);
   });
 });

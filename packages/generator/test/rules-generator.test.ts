@@ -4,6 +4,7 @@ import { alertDefinitions } from '../src/rules/alerts/index.js';
 import { metaAlertDefinitions } from '../src/rules/alerts/meta.js';
 import { alertRules, ruleFiles, rulesGenerator } from '../src/rules/generator.js';
 import { recordingRules } from '../src/rules/recording.js';
+import { constantSeriesExpr } from '../src/rules/parameters.js';
 import { runbooksGenerator } from '../src/rules/runbooks.js';
 import type { AlertingRule, RuleGroup } from '../src/rules/types.js';
 import { specModel } from './dashboard-fixtures.js';
@@ -85,9 +86,14 @@ describe('alert rules', () => {
     );
     const files = rulesGenerator(model);
     const recording = (files.find((file) => file.path === ruleFiles.recording)!.data as { groups: RuleGroup[] }).groups.flatMap((group) => group.rules);
-    expect(recording).toContainEqual({ record: 'vigil:alert_threshold', expr: 'vector(0.25)', labels: { alert: 'HighErrorRate', parameter: 'ratio', job: 'api' } });
-    expect(recording).toContainEqual({ record: 'vigil:alert_threshold', expr: 'vector(420)', labels: { alert: 'HighErrorRate', parameter: 'for_seconds', job: 'api' } });
-    expect(recording).toContainEqual({ record: 'vigil:alert_threshold', expr: 'vector(0)', labels: { alert: 'MemoryHigh', parameter: 'enabled', job: 'api' } });
+    const thresholds = recording.filter((rule) => 'record' in rule && rule.record === 'vigil:alert_threshold');
+    // Every override is one series of ONE rule, whatever the number of targets.
+    expect(thresholds).toHaveLength(1);
+    const [thresholdRule] = thresholds as { expr: string }[];
+    expect(thresholdRule!.expr).toContain(constantSeriesExpr({ labels: { alert: 'HighErrorRate', parameter: 'ratio', job: 'api' }, value: 0.25 }));
+    expect(thresholdRule!.expr).toContain(constantSeriesExpr({ labels: { alert: 'HighErrorRate', parameter: 'for_seconds', job: 'api' }, value: 420 }));
+    expect(thresholdRule!.expr).toContain(constantSeriesExpr({ labels: { alert: 'MemoryHigh', parameter: 'enabled', job: 'api' }, value: 0 }));
+    expect(constantSeriesExpr({ labels: { job: 'api' }, value: 0.25 })).toBe('label_replace(vector(0.25), "job", "api", "", "")');
     const alerts = files
       .filter((file) => file.path === ruleFiles.P1 || file.path === ruleFiles.P2)
       .flatMap((file) => (file.data as { groups: RuleGroup[] }).groups.flatMap((group) => group.rules as AlertingRule[]));

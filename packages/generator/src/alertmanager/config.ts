@@ -1,5 +1,5 @@
 import type { AlertmanagerModel, Model, Priority, TeamModel } from '../model/types.js';
-import { escapeRegex } from '../dashboards/variables.js';
+import { escapeRegex } from '../promql/regex.js';
 import { alertmanagerScopes, exporterScopes, hostScopes, prometheusScopes } from '../rules/meta-alert.js';
 import { renderReceiver } from './receivers.js';
 import { watchdogReceiver, watchdogRoute } from './watchdog.js';

@@ -23,8 +23,8 @@ export function hostsDashboard(model: Model, hosts: HostsModel): Dashboard {
     .refresh('30s')
     .link(vigilDashboardsLink())
     .withVariable(datasourceVariable(model))
-    .withVariable(labelVariable('job', 'Hosts job', 'label_values(node_uname_info, job)', [hosts.job]))
-    .withVariable(labelVariable('instance', 'Host', 'label_values(node_uname_info{job=~"$job"}, instance)', []))
+    .withVariable(labelVariable('job', 'Hosts job', 'label_values(node_uname_info, job)'))
+    .withVariable(labelVariable('instance', 'Host', 'label_values(node_uname_info{job=~"$job"}, instance)'))
     .withRow(new RowBuilder('Disk').id(ids.next()))
     .withPanel(
       timeseriesPanel(model, ids, {

@@ -1,21 +1,18 @@
 import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { catalog } from '@vigil/metrics/catalog';
 import type { Model, Priority } from '../model/types.js';
-import { durationSeconds } from '../spec/duration.js';
 import { recordingRuleNames as rules } from '../rules/recording.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { pipelineThresholds, serviceThresholds } from './thresholds.js';
-import { datasourceVariable, labelVariable } from './variables.js';
-import { dashboardUids, pipelineNames, serviceJobs } from './scope.js';
+import { silenceThreshold } from '../rules/alerts/pipeline-no-items-created.js';
+import { datasourceVariable, serviceVariable, pipelineVariable } from './variables.js';
+import { dashboardUids } from './scope.js';
 
 const priorities: readonly Priority[] = ['P1', 'P2'];
 
 export function overviewDashboard(model: Model): Dashboard {
   const ids = new PanelIds();
-  const jobs = serviceJobs(model);
-  const pipelines = pipelineNames(model);
 
   return new DashboardBuilder('Vigil / Overview')
     .uid(dashboardUids.overview)
@@ -26,8 +23,8 @@ export function overviewDashboard(model: Model): Dashboard {
     .refresh('1m')
     .link(vigilDashboardsLink())
     .withVariable(datasourceVariable(model))
-    .withVariable(labelVariable('job', 'Service', 'label_values(up, job)', jobs))
-    .withVariable(labelVariable('pipeline', 'Pipeline', `label_values(${catalog.pipelineLastItemCreated.name}, pipeline)`, pipelines))
+    .withVariable(serviceVariable())
+    .withVariable(pipelineVariable())
     .withRow(new RowBuilder('Alerts').id(ids.next()))
     .withPanel(
       timeseriesPanel(model, ids, {
@@ -53,7 +50,7 @@ export function overviewDashboard(model: Model): Dashboard {
         queries: [{ expr: 'min by (job) (up{job=~"$job"})', legend: '{{job}}' }],
         alerts: [alertNames.serviceDown],
         // ServiceDown fires on up == 0: anything under 1 is a target down.
-        thresholds: serviceThresholds(model, () => 1, 'below'),
+        fixedThreshold: { value: 1, bad: 'below' },
         width: 8,
       }),
     )
@@ -102,12 +99,18 @@ export function overviewDashboard(model: Model): Dashboard {
     )
     .withPanel(
       statPanel(model, ids, {
-        title: 'Time since the last item',
-        description: 'Age of the newest item of each pipeline; red once it reaches the no-items window of the pipeline.',
-        unit: 's',
-        queries: [{ expr: `${rules.pipelineLastItemAgeSeconds}{pipeline=~"$pipeline"}`, legend: '{{pipeline}}' }],
+        title: 'Silence against its threshold',
+        description:
+          "Age of the newest item of each pipeline as a share of the silence that pages it (its usual rate for this hour, at most the no-items window); red from 100%, where PipelineNoItemsCreated fires. The seconds are on the Pipelines dashboard.",
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `${rules.pipelineLastItemAgeSeconds}{pipeline=~"$pipeline"} / on (job, pipeline) ${silenceThreshold}{pipeline=~"$pipeline"}`,
+            legend: '{{pipeline}}',
+          },
+        ],
         alerts: [alertNames.pipelineNoItemsCreated],
-        thresholds: pipelineThresholds(model, (pipeline) => durationSeconds(pipeline.alerts.noItemsCreated.window)),
+        fixedThreshold: { value: 1, bad: 'above' },
         width: 12,
       }),
     )

@@ -8,7 +8,7 @@ import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundat
 import type { Model } from '../model/types.js';
 import type { AlertName } from './alerts.js';
 import { runbookLinks } from './links.js';
-import { thresholdOverrides, type SeriesThreshold } from './thresholds.js';
+import { thresholdOverrides } from './thresholds.js';
 import { datasourceRef } from './variables.js';
 
 /** Panel ids must be unique within a dashboard and stable across runs: allocate in build order. */
@@ -25,11 +25,13 @@ export interface QuerySpec {
   readonly legend: string;
 }
 
+const refId = (index: number): string => String.fromCharCode(65 + index);
+
 /** A Prometheus target; refIds are A, B, C... in the order the panel lists its queries. */
 export function promQuery(query: QuerySpec, index: number, instant = false): DataqueryBuilder {
   const builder = new DataqueryBuilder()
     .datasource(datasourceRef)
-    .refId(String.fromCharCode(65 + index))
+    .refId(refId(index))
     .expr(query.expr)
     .legendFormat(query.legend);
   return instant ? builder.instant() : builder.range();
@@ -42,7 +44,10 @@ export interface PanelSpec {
   readonly queries: readonly QuerySpec[];
   /** Alerts whose state this panel shows; the panel links to their runbooks. */
   readonly alerts?: readonly AlertName[];
-  readonly thresholds?: readonly SeriesThreshold[];
+  /** Dashed threshold lines (thresholds.ts `thresholdLine`), drawn after the queries. */
+  readonly thresholdLines?: readonly QuerySpec[];
+  /** One threshold shared by every series of the first query (stat colouring), e.g. `up` below 1. */
+  readonly fixedThreshold?: { readonly value: number; readonly bad: 'above' | 'below' };
   readonly width?: number;
   readonly height?: number;
   readonly min?: number;
@@ -62,6 +67,19 @@ interface CommonPanelSetters<B> {
   height(height: number): B;
 }
 
+/** The panel's queries followed by its threshold lines. */
+function allQueries(spec: PanelSpec): QuerySpec[] {
+  return [...spec.queries, ...(spec.thresholdLines ?? [])];
+}
+
+function overridesOf(spec: PanelSpec) {
+  const lineRefIds = (spec.thresholdLines ?? []).map((_, index) => refId(spec.queries.length + index));
+  return thresholdOverrides({
+    lineRefIds,
+    ...(spec.fixedThreshold === undefined ? {} : { fixed: { refId: refId(0), ...spec.fixedThreshold } }),
+  });
+}
+
 /** Identity, datasource, unit and size, set in one order so every panel kind renders alike. */
 function panelBasics<B extends CommonPanelSetters<B>>(builder: B, ids: PanelIds, spec: PanelSpec, size: { width: number; height: number }): B {
   return builder
@@ -76,11 +94,11 @@ function panelBasics<B extends CommonPanelSetters<B>>(builder: B, ids: PanelIds,
 
 export function timeseriesPanel(model: Model, ids: PanelIds, spec: PanelSpec): cog.Builder<Panel> {
   const builder = panelBasics(new TimeseriesPanelBuilder(), ids, spec, { width: 12, height: 8 })
-    .targets(spec.queries.map((query, index) => promQuery(query, index)))
+    .targets(allQueries(spec).map((query, index) => promQuery(query, index)))
     .links(runbookLinks(model, spec.alerts ?? []))
     .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
-    .overrides(thresholdOverrides(spec.thresholds ?? [], true));
+    .overrides(overridesOf(spec));
   if (spec.min !== undefined) builder.min(spec.min);
   if (spec.max !== undefined) builder.max(spec.max);
   if (spec.noValue !== undefined) builder.noValue(spec.noValue);
@@ -89,20 +107,20 @@ export function timeseriesPanel(model: Model, ids: PanelIds, spec: PanelSpec): c
 
 export function statPanel(model: Model, ids: PanelIds, spec: PanelSpec) {
   const builder = panelBasics(new StatPanelBuilder(), ids, spec, { width: 6, height: 6 })
-    .targets(spec.queries.map((query, index) => promQuery(query, index, true)))
+    .targets(allQueries(spec).map((query, index) => promQuery(query, index, true)))
     .links(runbookLinks(model, spec.alerts ?? []))
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     // Without alert thresholds Grafana would colour by its default 80 threshold: meaningless here.
-    .colorMode((spec.thresholds ?? []).length > 0 ? common.BigValueColorMode.Background : common.BigValueColorMode.None)
+    .colorMode(spec.fixedThreshold !== undefined ? common.BigValueColorMode.Background : common.BigValueColorMode.None)
     .graphMode(common.BigValueGraphMode.None)
-    .overrides(thresholdOverrides(spec.thresholds ?? [], false));
+    .overrides(overridesOf(spec));
   if (spec.noValue !== undefined) builder.noValue(spec.noValue);
   return builder;
 }
 
 export function tablePanel(model: Model, ids: PanelIds, spec: PanelSpec) {
   return panelBasics(new TablePanelBuilder(), ids, spec, { width: 12, height: 8 })
-    .targets(spec.queries.map((query, index) => promQuery(query, index, true).format(PromQueryFormat.Table)))
+    .targets(allQueries(spec).map((query, index) => promQuery(query, index, true).format(PromQueryFormat.Table)))
     .links(runbookLinks(model, spec.alerts ?? []))
-    .overrides(thresholdOverrides(spec.thresholds ?? [], false));
+    .overrides(overridesOf(spec));
 }

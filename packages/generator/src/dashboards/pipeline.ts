@@ -1,14 +1,15 @@
 import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { catalog } from '@vigil/metrics/catalog';
 import type { Model } from '../model/types.js';
-import { durationSeconds } from '../spec/duration.js';
 import { recordingRuleNames as rules } from '../rules/recording.js';
+import { thresholdSelector } from '../rules/parameters.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, timeseriesPanel } from './panels.js';
-import { pipelineThresholds } from './thresholds.js';
-import { datasourceVariable, labelVariable } from './variables.js';
-import { dashboardUids, pipelineNames } from './scope.js';
+import { silenceThreshold } from '../rules/alerts/pipeline-no-items-created.js';
+import { alertParameter, thresholdLegendSuffix, thresholdLine, parameterOn } from './thresholds.js';
+import { datasourceVariable, pipelineVariable } from './variables.js';
+import { dashboardUids } from './scope.js';
 
 const selected = 'pipeline=~"$pipeline"';
 
@@ -16,6 +17,14 @@ export function pipelineDashboard(model: Model): Dashboard {
   const ids = new PanelIds();
   // Pipelines that have no series yet still show a zero line rather than "No data".
   const zeroPerPipeline = `on(pipeline) (0 * ${rules.pipelineItemsCreatedRate5m}{${selected}})`;
+  const baseline = `${rules.pipelineItemsCreatedRate1hBaseline}{${selected}}`;
+  const declaredRate = alertParameter(model, alertNames.pipelineNoItemsCreated, 'expected_per_second');
+  // PipelineItemRateLow: the hourly rate under floor_ratio of the baseline, for pipelines that declare a rate.
+  const rateFloor =
+    `${baseline} * on (job, pipeline) group_left () (${parameterOn(alertParameter(model, alertNames.pipelineItemRateLow, 'floor_ratio'), baseline)})` +
+    ` and on (job, pipeline) ${thresholdSelector(declaredRate)}`;
+  const validationRatio = `${rules.pipelineValidationErrorsRatioRate5m}{${selected}}`;
+  const coverage = `${rules.pipelineFieldCoverageRatioRate1h}{${selected}}`;
 
   return new DashboardBuilder('Vigil / Pipelines')
     .uid(dashboardUids.pipeline)
@@ -26,22 +35,18 @@ export function pipelineDashboard(model: Model): Dashboard {
     .refresh('1m')
     .link(vigilDashboardsLink())
     .withVariable(datasourceVariable(model))
-    .withVariable(labelVariable('pipeline', 'Pipeline', `label_values(${catalog.pipelineLastItemCreated.name}, pipeline)`, pipelineNames(model)))
+    .withVariable(pipelineVariable())
     .withRow(new RowBuilder('Creation').id(ids.next()))
     .withPanel(
       timeseriesPanel(model, ids, {
         title: 'Creation rate against the expected floor',
         description:
-          'Items per second over the last hour. The dashed line is the floor of each pipeline with an expected volume: below it for long enough, PipelineItemRateLow fires.',
+          'Items per second over the last hour. The dashed line is the floor of each pipeline that declares an expected volume: floor_ratio of its rate at the same hour a day and a week earlier (none until a day of history exists). Below it for long enough, PipelineItemRateLow opens a ticket.',
         unit: 'cps',
         min: 0,
         queries: [{ expr: `${rules.pipelineItemsCreatedRate1h}{${selected}}`, legend: '{{pipeline}}' }],
         alerts: [alertNames.pipelineItemRateLow],
-        thresholds: model.pipelines.flatMap((pipeline) =>
-          pipeline.alerts.itemRateLow
-            ? [{ series: pipeline.name, value: pipeline.alerts.itemRateLow.floorPerSecond, bad: 'below' as const }]
-            : [],
-        ),
+        thresholdLines: [{ expr: rateFloor, legend: `{{pipeline}} ${thresholdLegendSuffix}` }],
       }),
     )
     .withPanel(
@@ -61,12 +66,12 @@ export function pipelineDashboard(model: Model): Dashboard {
     .withPanel(
       timeseriesPanel(model, ids, {
         title: 'Time since the last item',
-        description: 'Age of the newest item. The dashed line is the no-items window: past it, PipelineNoItemsCreated fires.',
+        description: 'Age of the newest item. The dashed line is the silence that pages for each pipeline (its usual rate for this hour, at most the no-items window): past it, PipelineNoItemsCreated fires.',
         unit: 's',
         min: 0,
         queries: [{ expr: `${rules.pipelineLastItemAgeSeconds}{${selected}}`, legend: '{{pipeline}}' }],
         alerts: [alertNames.pipelineNoItemsCreated],
-        thresholds: pipelineThresholds(model, (pipeline) => durationSeconds(pipeline.alerts.noItemsCreated.window)),
+        thresholdLines: [{ expr: `${silenceThreshold}{${selected}}`, legend: `{{pipeline}} ${thresholdLegendSuffix}` }],
         width: 24,
       }),
     )
@@ -92,9 +97,9 @@ export function pipelineDashboard(model: Model): Dashboard {
         unit: 'percentunit',
         min: 0,
         // The recording rule already records 0 for a pipeline with no rejection yet.
-        queries: [{ expr: `${rules.pipelineValidationErrorsRatioRate5m}{${selected}}`, legend: '{{pipeline}}' }],
+        queries: [{ expr: validationRatio, legend: '{{pipeline}}' }],
         alerts: [alertNames.pipelineValidationErrorsHigh],
-        thresholds: pipelineThresholds(model, (pipeline) => pipeline.alerts.validationErrorsHigh.ratio),
+        thresholdLines: [thresholdLine(alertParameter(model, alertNames.pipelineValidationErrorsHigh, 'ratio'), validationRatio)],
       }),
     )
     .withPanel(
@@ -104,13 +109,9 @@ export function pipelineDashboard(model: Model): Dashboard {
         unit: 'percentunit',
         min: 0,
         max: 1,
-        queries: [{ expr: `${rules.pipelineFieldCoverageRatioRate1h}{${selected}}`, legend: '{{pipeline}} {{field}}' }],
+        queries: [{ expr: coverage, legend: '{{pipeline}} {{field}}' }],
         alerts: [alertNames.pipelineFieldCoverageDrop],
-        thresholds: model.pipelines.flatMap((pipeline) => {
-          const coverage = pipeline.alerts.fieldCoverageDrop;
-          if (!coverage) return [];
-          return coverage.requiredFields.map((field) => ({ series: `${pipeline.name} ${field}`, value: coverage.floor, bad: 'below' as const }));
-        }),
+        thresholdLines: [thresholdLine(alertParameter(model, alertNames.pipelineFieldCoverageDrop, 'floor'), coverage)],
         width: 24,
       }),
     )

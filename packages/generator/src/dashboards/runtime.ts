@@ -5,15 +5,18 @@ import { recordingRuleNames as rules } from '../rules/recording.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, timeseriesPanel } from './panels.js';
-import { serviceThresholds } from './thresholds.js';
-import { datasourceVariable, labelVariable } from './variables.js';
-import { dashboardUids, serviceJobs } from './scope.js';
+import { alertParameter, thresholdLine } from './thresholds.js';
+import { datasourceVariable, labelVariable, serviceVariable } from './variables.js';
+import { dashboardUids } from './scope.js';
 
 const selected = 'job=~"$job", instance=~"$instance"';
 
 /** Process health of every service: memory, CPU, event loop, GC and unhandled errors. */
 export function runtimeDashboard(model: Model): Dashboard {
   const ids = new PanelIds();
+  const memoryRatio = `max by (job) (${rules.instanceMemoryLimitRatio}{${selected}})`;
+  const cpuRatio = `max by (job) (${rules.instanceCpuLimitRatio}{${selected}})`;
+  const eventLoopLag = `max by (job) (${node.eventLoopLagP99.name}{${selected}})`;
 
   return new DashboardBuilder('Vigil / Runtime')
     .uid(dashboardUids.runtime)
@@ -24,8 +27,8 @@ export function runtimeDashboard(model: Model): Dashboard {
     .refresh('30s')
     .link(vigilDashboardsLink())
     .withVariable(datasourceVariable(model))
-    .withVariable(labelVariable('job', 'Service', 'label_values(up, job)', serviceJobs(model)))
-    .withVariable(labelVariable('instance', 'Instance', 'label_values(up{job=~"$job"}, instance)', []))
+    .withVariable(serviceVariable())
+    .withVariable(labelVariable('instance', 'Instance', 'label_values(up{job=~"$job"}, instance)'))
     .withRow(new RowBuilder('Memory and CPU').id(ids.next()))
     .withPanel(
       timeseriesPanel(model, ids, {
@@ -44,45 +47,35 @@ export function runtimeDashboard(model: Model): Dashboard {
       timeseriesPanel(model, ids, {
         title: 'Memory use of the container limit',
         description:
-          'Resident memory as a share of the container limit (highest instance per service). The dashed line is the MemoryHigh ratio. Empty when no container limit is set: then MemoryHigh cannot fire either.',
+          'Resident memory as a share of the container limit (highest instance per service). The dashed lines are the MemoryHigh ratio. Empty when no container limit is set: then MemoryHigh cannot fire either.',
         unit: 'percentunit',
         min: 0,
-        queries: [
-          {
-            expr: `max by (job) (${rules.instanceMemoryLimitRatio}{${selected}})`,
-            legend: '{{job}}',
-          },
-        ],
+        queries: [{ expr: memoryRatio, legend: '{{job}}' }],
         alerts: [alertNames.memoryHigh],
-        thresholds: serviceThresholds(model, (service) => service.alerts.memoryHigh.ratio),
+        thresholdLines: [thresholdLine(alertParameter(model, alertNames.memoryHigh, 'ratio'), memoryRatio)],
         noValue: 'no container memory limit',
       }),
     )
     .withPanel(
       timeseriesPanel(model, ids, {
         title: 'CPU use of the quota',
-        description: 'CPU time per second over 5m as a share of the container CPU quota, one core when there is none (highest instance per service). The dashed line is the CPUHigh ratio.',
+        description: 'CPU time per second over 5m as a share of the container CPU quota, one core when there is none (highest instance per service). The dashed lines are the CPUHigh ratio.',
         unit: 'percentunit',
         min: 0,
-        queries: [
-          {
-            expr: `max by (job) (${rules.instanceCpuLimitRatio}{${selected}})`,
-            legend: '{{job}}',
-          },
-        ],
+        queries: [{ expr: cpuRatio, legend: '{{job}}' }],
         alerts: [alertNames.cpuHigh],
-        thresholds: serviceThresholds(model, (service) => service.alerts.cpuHigh.ratio),
+        thresholdLines: [thresholdLine(alertParameter(model, alertNames.cpuHigh, 'ratio'), cpuRatio)],
       }),
     )
     .withPanel(
       timeseriesPanel(model, ids, {
         title: 'Event-loop lag p99',
-        description: 'p99 event-loop delay measured by the process (highest instance per service). The dashed line is the EventLoopLagHigh threshold.',
+        description: 'p99 event-loop delay measured by the process (highest instance per service). The dashed lines are the EventLoopLagHigh threshold.',
         unit: 's',
         min: 0,
-        queries: [{ expr: `max by (job) (${node.eventLoopLagP99.name}{${selected}})`, legend: '{{job}}' }],
+        queries: [{ expr: eventLoopLag, legend: '{{job}}' }],
         alerts: [alertNames.eventLoopLagHigh],
-        thresholds: serviceThresholds(model, (service) => service.alerts.eventLoopLagHigh.seconds),
+        thresholdLines: [thresholdLine(alertParameter(model, alertNames.eventLoopLagHigh, 'seconds'), eventLoopLag)],
       }),
     )
     .withRow(new RowBuilder('Garbage collection and errors').id(ids.next()))

@@ -10,15 +10,6 @@ export const dashboardUids = {
   dependencies: 'vigil-dependencies',
 } as const;
 
-/** Jobs of the services the spec declares (exporter jobs excluded). */
-export function serviceJobs(model: Model): string[] {
-  return model.services.map((service) => service.job);
-}
-
-export function pipelineNames(model: Model): string[] {
-  return model.pipelines.map((pipeline) => pipeline.name);
-}
-
 /** Jobs of the exporter dependencies of `kind` (postgres, redis). */
 export function exporterJobs(model: Model, kind: 'postgres' | 'redis'): string[] {
   return model.dependencies.flatMap((dependency) => (dependency.kind === kind ? [dependency.job] : []));

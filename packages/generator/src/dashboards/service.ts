@@ -5,9 +5,9 @@ import { recordingRuleNames as rules } from '../rules/recording.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, timeseriesPanel } from './panels.js';
-import { serviceThresholds } from './thresholds.js';
-import { datasourceVariable, labelVariable } from './variables.js';
-import { dashboardUids, serviceJobs } from './scope.js';
+import { alertParameter, thresholdLine } from './thresholds.js';
+import { datasourceVariable, serviceVariable } from './variables.js';
+import { dashboardUids } from './scope.js';
 
 const selected = 'job=~"$job"';
 
@@ -16,6 +16,10 @@ export function serviceDashboard(model: Model): Dashboard {
   const ids = new PanelIds();
   const requests = `${catalog.httpRequestDuration.name}_count`;
   const operations = `${catalog.operationDuration.name}_count`;
+  const errorRatio = `${rules.jobRequestErrorsRatioRate5m}{${selected}}`;
+  const latencyP95 = `${rules.jobRequestDurationP95}{${selected}}`;
+  const operationP95 = `${rules.jobOperationDurationP95}{${selected}}`;
+  const latencySeconds = alertParameter(model, alertNames.highLatencyP95, 'seconds');
 
   return new DashboardBuilder('Vigil / Services (RED)')
     .uid(dashboardUids.service)
@@ -26,7 +30,7 @@ export function serviceDashboard(model: Model): Dashboard {
     .refresh('30s')
     .link(vigilDashboardsLink())
     .withVariable(datasourceVariable(model))
-    .withVariable(labelVariable('job', 'Service', 'label_values(up, job)', serviceJobs(model)))
+    .withVariable(serviceVariable())
     .withRow(new RowBuilder('Rate and errors').id(ids.next()))
     .withPanel(
       timeseriesPanel(model, ids, {
@@ -41,13 +45,13 @@ export function serviceDashboard(model: Model): Dashboard {
       timeseriesPanel(model, ids, {
         title: 'Error ratio',
         description:
-          'Share of requests answered 5xx over 5m. The dashed line is the HighErrorRate ratio of each service.',
+          'Share of requests answered 5xx over 5m. The dashed lines are the HighErrorRate ratio of each service.',
         unit: 'percentunit',
         min: 0,
         // The recording rule already records 0 for a job that has answered no 5xx yet.
-        queries: [{ expr: `${rules.jobRequestErrorsRatioRate5m}{${selected}}`, legend: '{{job}}' }],
+        queries: [{ expr: errorRatio, legend: '{{job}}' }],
         alerts: [alertNames.highErrorRate],
-        thresholds: serviceThresholds(model, (service) => service.alerts.highErrorRate.ratio),
+        thresholdLines: [thresholdLine(alertParameter(model, alertNames.highErrorRate, 'ratio'), errorRatio)],
       }),
     )
     .withPanel(
@@ -69,12 +73,12 @@ export function serviceDashboard(model: Model): Dashboard {
     .withPanel(
       timeseriesPanel(model, ids, {
         title: 'p95 request latency',
-        description: 'p95 of request durations per service over 5m. The dashed line is the HighLatencyP95 threshold of each service.',
+        description: 'p95 of request durations per service over 5m. The dashed lines are the HighLatencyP95 threshold of each service.',
         unit: 's',
         min: 0,
-        queries: [{ expr: `${rules.jobRequestDurationP95}{${selected}}`, legend: '{{job}}' }],
+        queries: [{ expr: latencyP95, legend: '{{job}}' }],
         alerts: [alertNames.highLatencyP95],
-        thresholds: serviceThresholds(model, (service) => service.alerts.highLatencyP95.seconds),
+        thresholdLines: [thresholdLine(latencySeconds, latencyP95)],
       }),
     )
     .withPanel(
@@ -94,17 +98,12 @@ export function serviceDashboard(model: Model): Dashboard {
     .withPanel(
       timeseriesPanel(model, ids, {
         title: 'Operation p95 duration',
-        description: 'p95 of timedOperation durations per operation over 5m. The dashed line is the HighLatencyP95 threshold of the service, which covers operations too.',
+        description: 'p95 of timedOperation durations per operation over 5m. The dashed lines are the HighLatencyP95 threshold of each service, which covers operations too.',
         unit: 's',
         min: 0,
-        queries: [{ expr: `${rules.jobOperationDurationP95}{${selected}}`, legend: '{{job}} {{operation}}' }],
+        queries: [{ expr: operationP95, legend: '{{job}} {{operation}}' }],
         alerts: [alertNames.highLatencyP95],
-        thresholds: model.services.map((service) => ({
-          series: service.job,
-          match: 'prefix' as const,
-          value: service.alerts.highLatencyP95.seconds,
-          bad: 'above' as const,
-        })),
+        thresholdLines: [thresholdLine(latencySeconds, operationP95)],
       }),
     )
     .withPanel(

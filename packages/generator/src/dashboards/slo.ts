@@ -28,8 +28,8 @@ export function sloDashboard(model: Model): Dashboard {
     .refresh('1m')
     .link(vigilDashboardsLink())
     .withVariable(datasourceVariable(model))
-    .withVariable(labelVariable('team', 'Team', `label_values(${s.objective}, team)`, []))
-    .withVariable(labelVariable('slo', 'SLO', `label_values(${s.objective}{team=~"$team"}, slo)`, []))
+    .withVariable(labelVariable('team', 'Team', `label_values(${s.objective}, team)`))
+    .withVariable(labelVariable('slo', 'SLO', `label_values(${s.objective}{team=~"$team"}, slo)`))
     .withRow(new RowBuilder('Error budget').id(ids.next()))
     .withPanel(
       tablePanel(model, ids, {

@@ -1,77 +1,91 @@
-import * as common from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsConfigBuilder, ThresholdsMode, type DynamicConfigValue, type Threshold } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Model, PipelineModel, ServiceModel } from '../model/types.js';
-import { escapeRegex } from './variables.js';
+import type { Model } from '../model/types.js';
+import { promNumber } from '../rules/format.js';
+import { allAlertDefinitions } from '../rules/generator.js';
+import { targetLabelNames, thresholdSelector, type ParameterValues } from '../rules/parameters.js';
+import type { AlertName } from './alerts.js';
 
-/** Where a threshold sits and which side of it is bad. */
-export interface SeriesThreshold {
-  /** Display name of the series (its legend), e.g. the job or pipeline name. */
-  readonly series: string;
-  /**
-   * `name` (default): the series is named exactly `series`. `prefix`: every series whose name
-   * starts with `series` and a space, for legends such as "{{job}} {{operation}}".
-   */
-  readonly match?: 'name' | 'prefix';
-  readonly value: number;
-  /** `above`: values over the threshold are bad (error ratio); `below`: under it are (coverage). */
-  readonly bad: 'above' | 'below';
+/**
+ * Threshold lines are queries, not per-series overrides: each reads the alert's parameter from
+ * the same `vigil:alert_threshold` series the rules read (rules/parameters.ts), falling back to
+ * the rules' default, on every target the panel shows. A dashboard is then the same size for ten
+ * services or ten thousand, and a line can never disagree with the rule it stands for.
+ */
+
+/** Legends of threshold lines end with this word (lint and readers rely on it). */
+export const thresholdLegendSuffix = 'threshold';
+
+/** The parameter of `alert` named `parameter`, as its rule definition declares it for this model. */
+export function alertParameter(model: Model, alert: AlertName, parameter: string): ParameterValues {
+  const definition = allAlertDefinitions.find((candidate) => candidate.name === alert);
+  const found = definition?.parameters?.(model).find((candidate) => candidate.parameter === parameter);
+  if (found === undefined) throw new Error(`dashboards: alert ${alert} declares no parameter ${parameter}`);
+  return found;
 }
 
 /**
- * One threshold per service series (legend `{{job}}`), each at that service's own value, so
- * services with different alert parameters share one panel.
+ * The parameter's value on every target of `shown` (a PromQL expression labelled by the
+ * target's labels): the target's override series, else the default.
  */
-export function serviceThresholds(
-  model: Model,
-  value: (service: ServiceModel) => number,
-  bad: SeriesThreshold['bad'] = 'above',
-): SeriesThreshold[] {
-  return model.services.map((service) => ({ series: service.job, value: value(service), bad }));
+export function parameterOn(parameter: ParameterValues, shown: string): string {
+  const by = targetLabelNames[parameter.kind].join(', ');
+  return (
+    `max by (${by}) (${thresholdSelector(parameter)}) and on (${by}) ${shown}` +
+    ` or on (${by}) max by (${by}) (${shown}) * 0 + ${promNumber(parameter.defaultValue)}`
+  );
 }
 
-/** One threshold per pipeline series (legend `{{pipeline}}`), each at that pipeline's own value. */
-export function pipelineThresholds(
-  model: Model,
-  value: (pipeline: PipelineModel) => number,
-  bad: SeriesThreshold['bad'] = 'above',
-): SeriesThreshold[] {
-  return model.pipelines.map((pipeline) => ({ series: pipeline.name, value: value(pipeline), bad }));
+/** A dashed line per target at the alert's parameter; its legend names the target. */
+export function thresholdLine(parameter: ParameterValues, shown: string): { expr: string; legend: string } {
+  const target = parameter.kind === 'service' ? '{{job}}' : '{{pipeline}}';
+  return { expr: parameterOn(parameter, shown), legend: `${target} ${thresholdLegendSuffix}` };
 }
 
-/** A Grafana field-name regex for "every series whose name starts with `prefix` and a space". */
-export function seriesPrefixPattern(prefix: string): string {
-  return `/^${escapeRegex(prefix)} /`;
+/** How a panel shows its alert thresholds, by query ref id. */
+export interface ThresholdStyle {
+  /** Ref ids of the panel's threshold lines (dashed). */
+  readonly lineRefIds: readonly string[];
+  /**
+   * One fixed value for every series of a ref id (colour of stat panels), when the value is
+   * the same for every target, e.g. `up` below 1, or a ratio to the target's own threshold.
+   */
+  readonly fixed?: { readonly refId: string; readonly value: number; readonly bad: 'above' | 'below' };
 }
 
-function thresholdSteps(threshold: SeriesThreshold): Threshold[] {
+function fixedSteps(value: number, bad: 'above' | 'below'): Threshold[] {
   // Grafana's first step has a null value: it is the colour below every other step.
-  const base = null;
-  return threshold.bad === 'above'
+  return bad === 'above'
     ? [
-        { value: base, color: 'green' },
-        { value: threshold.value, color: 'red' },
+        { value: null, color: 'green' },
+        { value, color: 'red' },
       ]
     : [
-        { value: base, color: 'red' },
-        { value: threshold.value, color: 'green' },
+        { value: null, color: 'red' },
+        { value, color: 'green' },
       ];
 }
 
-/**
- * One override per series: each job or pipeline gets its own alert value from the spec, so
- * a dashboard that shows several services still draws each one's threshold correctly.
- */
-export function thresholdOverrides(thresholds: readonly SeriesThreshold[], drawLine: boolean) {
-  return thresholds.map((threshold) => {
-    const properties: DynamicConfigValue[] = [
-      { id: 'thresholds', value: new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(thresholdSteps(threshold)).build() },
-    ];
-    if (drawLine) properties.push({ id: 'custom.thresholdsStyle', value: { mode: common.GraphThresholdsStyleMode.Dashed } });
-    const matcher =
-      threshold.match === 'prefix'
-        ? { id: 'byRegexp', options: seriesPrefixPattern(threshold.series) }
-        : { id: 'byName', options: threshold.series };
-    return { matcher, properties };
-  });
+interface FieldOverride {
+  readonly matcher: { readonly id: string; readonly options: string };
+  readonly properties: DynamicConfigValue[];
 }
 
+/** Overrides by query (ref id), never by series: their number does not depend on the fleet. */
+export function thresholdOverrides(style: ThresholdStyle): FieldOverride[] {
+  const overrides: FieldOverride[] = style.lineRefIds.map((refId) => ({
+    matcher: { id: 'byFrameRefID', options: refId },
+    properties: [
+      { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+      { id: 'custom.fillOpacity', value: 0 },
+    ],
+  }));
+  if (style.fixed !== undefined) {
+    overrides.push({
+      matcher: { id: 'byFrameRefID', options: style.fixed.refId },
+      properties: [
+        { id: 'thresholds', value: new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(fixedSteps(style.fixed.value, style.fixed.bad)).build() },
+      ],
+    });
+  }
+  return overrides;
+}

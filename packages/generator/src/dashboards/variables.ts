@@ -1,6 +1,7 @@
 import { DatasourceVariableBuilder, QueryVariableBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
 import { grafanaDatasourceName } from '../grafana/provisioning.js';
 import type { Model } from '../model/types.js';
+import { parameterSeries, targetKinds } from '../rules/parameters.js';
 
 export const datasourceVariableName = 'datasource';
 
@@ -15,11 +16,12 @@ export function datasourceVariable(model: Model): DatasourceVariableBuilder {
 }
 
 /**
- * A multi-value query variable over a label. `values` (the names the spec declares) limits the
- * options to those, so a `job` variable does not offer exporter jobs on a services dashboard.
+ * A multi-value query variable over a label. Options come from the query alone (e.g. over the
+ * info series the rules record), never from a list of the spec's targets, so the dashboard does
+ * not grow with the fleet.
  */
-export function labelVariable(name: string, label: string, query: string, values: readonly string[]): QueryVariableBuilder {
-  const builder = new QueryVariableBuilder(name)
+export function labelVariable(name: string, label: string, query: string): QueryVariableBuilder {
+  return new QueryVariableBuilder(name)
     .label(label)
     .datasource(datasourceRef)
     .query(query)
@@ -29,10 +31,15 @@ export function labelVariable(name: string, label: string, query: string, values
     .includeAll(true)
     .allValue('.*')
     .current({ selected: true, text: 'All', value: '$__all' });
-  return values.length > 0 ? builder.regex(`/^(${values.map(escapeRegex).join('|')})$/`) : builder;
 }
 
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The spec's services (exporter jobs excluded), from the info series the rules record. */
+export function serviceVariable(): QueryVariableBuilder {
+  return labelVariable('job', 'Service', `label_values(${parameterSeries.serviceInfo}{target_kind="${targetKinds.service}"}, job)`);
+}
+
+/** The spec's pipelines, from the info series the rules record. */
+export function pipelineVariable(): QueryVariableBuilder {
+  return labelVariable('pipeline', 'Pipeline', `label_values(${parameterSeries.pipelineInfo}, pipeline)`);
 }
 

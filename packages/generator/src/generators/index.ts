@@ -9,6 +9,7 @@ import { composeGenerator, localImagesGenerator } from '../compose/index.js';
 import { dashboardsGenerator } from '../dashboards/index.js';
 import { grafanaProvisioningGenerator } from '../grafana/provisioning.js';
 import { kubernetesGenerator } from '../kubernetes/index.js';
+import { rulerGenerator } from '../ruler/index.js';
 
 /**
  * Every generator `pnpm generate` runs, in output order. Each is a pure function from the
@@ -26,4 +27,5 @@ export const generators: readonly Generator[] = [
   composeGenerator,
   localImagesGenerator,
   kubernetesGenerator,
+  rulerGenerator,
 ];

@@ -9,7 +9,7 @@ import { monitoringSpecSchema, overridesSchema, type SpecOverrides } from '../sp
 import { SpecError, problemsFromIssues, specErrorMap, type SpecProblem } from '../spec/errors.js';
 import { normaliseDuration } from '../spec/duration.js';
 import { fieldCountProblems, windowProblems } from '../spec/bounds.js';
-import { alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, rulerLimitDefaults, serviceDefaults, stackDefaults } from './defaults.js';
+import { rulerOutputDefaults, alertmanagerDefaults, grafanaDefaults, kubernetesDefaults, pipelineDefaults, prometheusDefaults, rulerLimitDefaults, serviceDefaults, stackDefaults } from './defaults.js';
 import { metaProblems, resolveExporterAlerts, resolveHosts, resolveSelfMonitoring, resolveWatchdog, alertmanagerPeerTargets } from './meta.js';
 import { applyOverrides, overrideProblems } from './overrides.js';
 import { resolveSlos, sloProblems } from './slo.js';
@@ -458,6 +458,7 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
       groupsPerTenant: spec.rulerLimits?.groupsPerTenant ?? rulerLimitDefaults.groupsPerTenant,
       enforced: spec.rulerLimits !== undefined,
     },
+    ...(spec.ruler === undefined ? {} : { ruler: { namespacePrefix: spec.ruler.namespacePrefix ?? rulerOutputDefaults.namespacePrefix } }),
     grafana: { datasourceUid: spec.grafana?.datasourceUid ?? grafanaDefaults.datasourceUid },
     sites: resolveSites(spec, sortRecord(prometheusSettings.externalLabels ?? prometheusDefaults.externalLabels)),
     ...(spec.kubernetes === undefined

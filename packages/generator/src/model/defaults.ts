@@ -73,6 +73,9 @@ export const pipelineDefaults = {
 } as const;
 
 /** Mimir's default ruler limits. */
+/** Ruler output (spec `ruler`): namespaces are `<prefix>-<rule file>`. */
+export const rulerOutputDefaults = { namespacePrefix: 'vigil' } as const;
+
 export const rulerLimitDefaults = { rulesPerGroup: 20, groupsPerTenant: 70 } as const;
 
 export const prometheusDefaults = {

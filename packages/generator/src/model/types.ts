@@ -49,6 +49,8 @@ export interface Model {
   readonly selectorLabels?: Readonly<Record<string, string>>;
   /** Ruler limits that shape the rule groups; `enforced` when the spec sets them (generation fails past them). */
   readonly rulerLimits?: { readonly rulesPerGroup: number; readonly groupsPerTenant: number; readonly enforced: boolean };
+  /** Ruler output settings (spec `ruler`); absent when the spec asks for none. */
+  readonly ruler?: import('../ruler/index.js').RulerSettings;
   /** Prometheus, Alertmanager and Grafana watched by the stack itself. */
   readonly selfMonitoring: SelfMonitoringModel;
   /** Hosts watched through node-exporter; absent when the spec has no `hosts`. */

@@ -7,8 +7,9 @@
  * - Each alert kind is one rule per distinct `for`: targets whose `for` differs from the most
  *   common one carry a `for_seconds` series, and each rule selects its targets with it.
  * - Labels that say who owns a target (service, team) come from info series joined on the
- *   target's labels: `vigil:service_info{job,service,team}` and
- *   `vigil:pipeline_info{job,pipeline,service,team}`. They are recorded by the rules rather than
+ *   target's labels: `vigil:service_info{job,service,team,target_kind}` and
+ *   `vigil:pipeline_info{job,pipeline,service,team}`. `target_kind` tells a spec service
+ *   ("service") from an exporter job ("exporter"), so dashboards list services from it alone. They are recorded by the rules rather than
  *   attached as scrape-config target labels because (a) an alert must carry its team even when
  *   the target has no sample at all (absent, never scraped), (b) the same rules then work on a
  *   central Prometheus or Mimir fed by agents (remote write carries only job/instance and the
@@ -182,14 +183,42 @@ export function withOwnerLabels(kind: TargetKind, expr: string): string {
   return `(${expr})\n* ${onTarget(kind)} group_left (service, team) ${info}`;
 }
 
-/** A constant recorded series. */
-function constantRule(record: string, value: number, labels: Readonly<Record<string, string>>): RecordingRule {
-  return { record, expr: `vector(${promNumber(value)})`, labels: { ...labels } };
+/** One constant series: its labels and value. */
+export interface ConstantSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
 }
 
-/** Recording rules of every override of every parameter, sorted so output is deterministic. */
+/** `label_replace` replacements expand `$1`; a literal `$` is written `$$`. */
+const replacement = (value: string): string => quote(value.replaceAll('$', '$$$$'));
+
+/** One constant series as PromQL: `vector(value)` with each label set by `label_replace`. */
+export function constantSeriesExpr(series: ConstantSeries): string {
+  return Object.entries(series.labels).reduce(
+    (expr, [name, value]) => `label_replace(${expr}, ${quote(name)}, ${replacement(value)}, "", "")`,
+    `vector(${promNumber(series.value)})`,
+  );
+}
+
+/** `a or b or ...` as a balanced tree, so evaluation copies each series O(log n) times, not O(n). */
+function balancedOr(terms: readonly string[]): string {
+  if (terms.length === 1) return terms[0]!;
+  const middle = Math.ceil(terms.length / 2);
+  return `(${balancedOr(terms.slice(0, middle))}\nor\n${balancedOr(terms.slice(middle))})`;
+}
+
+/**
+ * Every constant series of one name as ONE rule. One rule per target (thousands at fleet
+ * scale) made the constant groups cost more per cycle than the data they qualify, and broke
+ * Mimir's rules-per-group and groups-per-tenant limits; one rule costs one evaluation.
+ */
+export function constantSeriesRule(record: string, series: readonly ConstantSeries[]): RecordingRule[] {
+  return series.length === 0 ? [] : [{ record, expr: balancedOr(series.map(constantSeriesExpr)) }];
+}
+
+/** Recording rule of every override of every parameter, in a fixed order so output is deterministic. */
 export function parameterRules(parameters: readonly ParameterValues[]): RecordingRule[] {
-  const rules: RecordingRule[] = [];
+  const series: ConstantSeries[] = [];
   const seen = new Set<string>();
   for (const parameter of parameters) {
     for (const entry of overrides(parameter)) {
@@ -197,25 +226,30 @@ export function parameterRules(parameters: readonly ParameterValues[]): Recordin
       const key = targetKey(labels);
       if (seen.has(key)) continue;
       seen.add(key);
-      rules.push(constantRule(parameterSeries.threshold, entry.value, labels));
+      series.push({ labels, value: entry.value });
     }
   }
-  return rules;
+  return constantSeriesRule(parameterSeries.threshold, series);
 }
+
+/** `target_kind` of the service info series of spec services and of exporter dependencies. */
+export const targetKinds = { service: 'service', exporter: 'exporter' } as const;
 
 /** Who owns each scrape job (services and exporter dependencies) and each pipeline. */
 export function infoRules(model: Model): RecordingRule[] {
-  const rules: RecordingRule[] = model.services.map((service) =>
-    constantRule(parameterSeries.serviceInfo, 1, { job: service.job, service: service.name, team: service.team }),
-  );
+  const services: ConstantSeries[] = model.services.map((service) => ({
+    labels: { job: service.job, service: service.name, team: service.team, target_kind: targetKinds.service },
+    value: 1,
+  }));
   for (const dependency of model.dependencies) {
     if (dependency.kind === 'healthCheck') continue;
-    rules.push(constantRule(parameterSeries.serviceInfo, 1, { job: dependency.job, service: dependency.name, team: dependency.team }));
+    services.push({ labels: { job: dependency.job, service: dependency.name, team: dependency.team, target_kind: targetKinds.exporter }, value: 1 });
   }
-  for (const pipeline of model.pipelines) {
-    rules.push(constantRule(parameterSeries.pipelineInfo, 1, { job: pipeline.job, pipeline: pipeline.name, service: pipeline.service, team: pipeline.team }));
-  }
-  return rules;
+  const pipelines: ConstantSeries[] = model.pipelines.map((pipeline) => ({
+    labels: { job: pipeline.job, pipeline: pipeline.name, service: pipeline.service, team: pipeline.team },
+    value: 1,
+  }));
+  return [...constantSeriesRule(parameterSeries.serviceInfo, services), ...constantSeriesRule(parameterSeries.pipelineInfo, pipelines)];
 }
 
 /** A Go template that prints a target's parameter: its series when it has one, else the default text. */

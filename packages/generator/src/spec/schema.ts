@@ -310,6 +310,12 @@ export const rulerLimitsSchema = z.strictObject({
   groupsPerTenant: countSchema.optional(),
 });
 
+/** Rule files for a Mimir, Cortex or Thanos ruler (src/ruler/). */
+export const rulerOutputSchema = z.strictObject({
+  /** Prefix of the rule namespaces' names (default "vigil"): `<prefix>-recording-rules`, `<prefix>-p1-page`, `<prefix>-p2-ticket`. */
+  namespacePrefix: nameSchema.optional(),
+});
+
 export const prometheusSettingsSchema = z.strictObject({
   scrapeInterval: intervalSchema.optional(),
   evaluationInterval: intervalSchema.optional(),
@@ -526,6 +532,8 @@ export const monitoringSpecSchema = z.strictObject({
   selectorLabels: labelMapSchema.optional(),
   /** Ruler limits the rule groups must fit (defaults: Mimir's 20 rules per group, 70 groups per tenant). */
   rulerLimits: rulerLimitsSchema.optional(),
+  /** Render rule namespaces for a Mimir, Cortex or Thanos ruler too (under ruler/), within rulerLimits. */
+  ruler: rulerOutputSchema.optional(),
   selfMonitoring: selfMonitoringSchema.optional(),
   hosts: hostsSchema.optional(),
   watchdog: watchdogSchema.optional(),

@@ -12,7 +12,8 @@ import type { AlertDefinition, AlertingRule, PromtoolTest, RecordingRule } from 
 const name = 'PipelineNoItemsCreated';
 const lastItem = catalog.pipelineLastItemCreated.name;
 
-const silenceThreshold = 'pipeline:silence_threshold_seconds';
+/** Per pipeline, the silence that pages (recorded by this alert's own group; dashboards draw it). */
+export const silenceThreshold = 'pipeline:silence_threshold_seconds';
 
 const windowParameter = (model: Model): ParameterValues =>
   pipelineParameter(model, name, 'window_seconds', durationSeconds(pipelineDefaults.zeroItemsWindow), (pipeline) => durationSeconds(pipeline.alerts.noItemsCreated.window));
