@@ -127,7 +127,7 @@ export function dependenciesDashboard(model: Model): Dashboard {
     .refresh('30s')
     .link(vigilDashboardsLink())
     .withVariable(datasourceVariable(model))
-    .withVariable(labelVariable('job', 'Dependency', 'label_values({__name__=~"pg_up|redis_up"}, job)'))
+    .withVariable(labelVariable('job', 'Dependency', 'label_values(vigil:service_info{target_kind="exporter"}, job)'))
     .withVariable(labelVariable('instance', 'Exporter', 'label_values(up{job=~"$job"}, instance)'));
   if (postgresJobs.length > 0) dashboard = postgresPanels(model, ids, dashboard);
   if (redisJobs.length > 0) dashboard = redisPanels(model, ids, dashboard);
