@@ -76,6 +76,7 @@ describe('backtest command', () => {
       [['--set', 'bogus'], 'backtest: --set: expected "short" or "full", got "bogus"'],
       [['--only', 'normal-week,nope'], 'backtest: unknown scenario "nope"'],
       [['--concurrency', '4'], 'backtest: --concurrency: expected 1 or 2, got "4"'],
+      [['--timeout', '0'], 'backtest: --timeout: expected a whole number of seconds per scenario, got "0"'],
     ] as const) {
       const printed: string[] = [];
       expect(await backtestCommand(argv, (line) => printed.push(line))).toBe(2);
@@ -132,10 +133,13 @@ describe('judging', () => {
       '    expr: "ALERTS{alertstate=\\"firing\\"}", time: 1d2h5m,',
       '        exp: nil',
       '        got: {__name__="ALERTS", alertname="X", alertstate="firing", job="a", priority="P1"} 1E+00, {__name__="ALERTS", alertname="Y", alertstate="firing", summary="a, b"} 1E+00',
+      '    expr: "ALERTS{alertstate=\\"firing\\",priority!=\\"\\"}", time: 0s,',
+      '        got: {__name__="ALERTS", alertname="Z", alertstate="firing", priority="P2"} 1E+00',
     ].join('\n');
     expect(parsePromtoolOutput(output)).toEqual([
       { at: 86_400 + 2 * hour + 300, labels: { alertname: 'X', job: 'a', priority: 'P1' } },
       { at: 86_400 + 2 * hour + 300, labels: { alertname: 'Y', summary: 'a, b' } },
+      { at: 0, labels: { alertname: 'Z', priority: 'P2' } },
     ]);
   });
 });

@@ -11,8 +11,8 @@ import type { BuildModelOptions } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import { findRepoRoot } from '../repo-root.js';
 import { renderFile } from '../writer.js';
-import { judge, type ScenarioResult } from './evaluate.js';
-import { promtoolTestFile, runPromtool, type RuleSet } from './promtool.js';
+import { judge, unjudged, type ScenarioResult } from './evaluate.js';
+import { PromtoolTimeoutError, promtoolTestFile, runPromtool, type PromtoolRun, type RuleSet } from './promtool.js';
 import { markdownReport, totals, type BacktestTotals, type SkippedScenario } from './report.js';
 import { resolveRoles, type Roles, type Scenario } from './scenario.js';
 import { scenarios as library } from './scenarios/index.js';
@@ -36,7 +36,10 @@ export interface BacktestOptions extends BuildModelOptions {
   readonly stepSeconds?: number;
   /** Where to write the markdown report, relative to the repository root unless absolute. */
   readonly reportPath?: string;
-  /** Seconds one promtool run may take (default 1800). */
+  /**
+   * Seconds one promtool run may take (default 1800). A scenario past it is killed and reported
+   * as failed (not judged), so a whole run is bounded by about this times the scenarios / concurrency.
+   */
   readonly timeoutSeconds?: number;
   /** Called as each scenario finishes. */
   readonly onResult?: (result: ScenarioResult) => void;
@@ -158,9 +161,19 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
       const world = new World(model, { fromHour: scenario.fromHour ?? 0, hours: scenario.hours, stepSeconds, seed: scenario.seed });
       const expectation = scenario.setup(world, resolveRoles(world, model) as Required<Roles>);
       let text: string | undefined = promtoolTestFile(rules, world.render(), world.steps, stepSeconds, world.start);
-      const run = await runPromtool(promtool, dir, scenario.name, text, (options.timeoutSeconds ?? 1800) * 1000);
+      const timeoutSeconds = options.timeoutSeconds ?? 1800;
+      let run: PromtoolRun | PromtoolTimeoutError;
+      try {
+        run = await runPromtool(promtool, dir, scenario.name, text, timeoutSeconds * 1000);
+      } catch (error) {
+        if (!(error instanceof PromtoolTimeoutError)) throw error;
+        run = error;
+      }
       text = undefined;
-      const result = judge(scenario, expectation, run.firing, { stepSeconds, start: world.start, horizon: world.horizon, promtoolSeconds: run.seconds });
+      const result =
+        run instanceof PromtoolTimeoutError
+          ? unjudged(scenario, expectation, run.message, { start: world.start, horizon: world.horizon, promtoolSeconds: timeoutSeconds })
+          : judge(scenario, expectation, run.firing, { stepSeconds, start: world.start, horizon: world.horizon, promtoolSeconds: run.seconds });
       done.push(result);
       if (reportPath !== undefined) {
         const ordered = runnable.filter((candidate) => done.some((entry) => entry.scenario === candidate)).map((candidate) => done.find((entry) => entry.scenario === candidate)!);
