@@ -167,10 +167,15 @@ describe('short set on the real promtool', () => {
 
   it('passes every short-set scenario on the generated rules', () => {
     const short = backtest.results.filter((result) => result.scenario.name !== unexpectedStop.name);
-    expect(short.map((result) => result.scenario.name).sort()).toEqual(['dependency-down', 'error-burst', 'normal-daytime', 'service-total-stop']);
+    expect(short.map((result) => result.scenario.name).sort()).toEqual(['crash-loop', 'dependency-down', 'error-burst', 'normal-daytime', 'scrape-gaps', 'service-total-stop']);
     expect(short.flatMap((result) => result.problems)).toEqual([]);
     const detection = Object.fromEntries(backtest.totals.detection.map((stats) => [stats.alert, stats.worstSeconds]));
+    // ServiceDown waits out a two-minute blip (scrape-gaps pages nothing) and still pages within 5m.
+    expect(detection.ServiceDown).toBeGreaterThan(120);
     expect(detection.ServiceDown).toBeLessThanOrEqual(300);
+    // A restart every 20 minutes: the ticket by the third restart, the page by the sixth.
+    expect(detection.ServiceRestarting).toBeLessThanOrEqual(hour);
+    expect(detection.ServiceRestartingPersistently).toBeLessThanOrEqual(2 * hour);
     expect(detection.HighErrorRate).toBeLessThanOrEqual(600);
     expect(detection.DependencyDown).toBeLessThanOrEqual(300);
   });
@@ -179,7 +184,7 @@ describe('short set on the real promtool', () => {
     const checked = backtest.results.find((result) => result.scenario.name === unexpectedStop.name)!;
     expect(checked.passed).toBe(false);
     expect(checked.falsePages).toBe(1);
-    expect(checked.problems[0]).toMatch(/^false page: ServiceDown \{service=api\} fired 1x, first at Thu 10:01/);
+    expect(checked.problems[0]).toMatch(/^false page: ServiceDown \{service=api\} fired 1x, first at Thu 10:03/);
     expect(backtest.passed).toBe(false);
     expect(backtest.markdown).toContain('| referee-self-check | noise |');
     expect(backtest.markdown).toContain('ServiceDown P1 service=api ✗');
