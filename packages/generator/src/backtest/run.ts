@@ -88,7 +88,7 @@ async function renderRules(model: Model, dir: string): Promise<RenderedRules> {
 }
 
 /** Why a scenario cannot run on this spec, or undefined. */
-function unmet(scenario: Scenario, roles: Roles, rules: RenderedRules): string | undefined {
+function unmet(scenario: Scenario, roles: Roles, rules: RenderedRules, model: Model): string | undefined {
   const missing = scenario.needs.filter((role) => roles[role] === undefined);
   if (missing.length > 0) return `the spec has no ${missing.join(', ')} (see Roles in backtest/scenario.ts)`;
   for (const alert of scenario.needsAlerts ?? []) {
@@ -97,9 +97,9 @@ function unmet(scenario: Scenario, roles: Roles, rules: RenderedRules): string |
   if (scenario.needsAlerts !== undefined) {
     const target = scenario.needs.map((role) => roles[role]).find((value) => value !== undefined);
     const name = target !== undefined && 'model' in target ? target.model.name : undefined;
-    // The target must have an SLO: some SLO rule names it.
-    if (name !== undefined && !new RegExp(`(slo|budget)[^\\n]*"${name}"|"${name}"[^\\n]*(slo|budget)`, 'i').test(rules.text)) {
-      return `no SLO rule of the rendered rules names "${name}"`;
+    // The target must have an SLO in the spec (the rules carry it as label values, not by name).
+    if (name !== undefined && !model.slos.some((slo) => slo.service === name || ('pipeline' in slo && slo.pipeline === name))) {
+      return `the spec declares no SLO for "${name}"`;
     }
   }
   return undefined;
@@ -142,7 +142,7 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
     const runnable: Scenario[] = [];
     for (const scenario of chosen) {
       const probe = new World(model, { fromHour: scenario.fromHour ?? 0, hours: scenario.hours, stepSeconds, seed: scenario.seed });
-      const reason = unmet(scenario, resolveRoles(probe, model), rules);
+      const reason = unmet(scenario, resolveRoles(probe, model), rules, model);
       if (reason === undefined) runnable.push(scenario);
       else skipped.push({ name: scenario.name, reason });
     }
