@@ -76,6 +76,7 @@ describe('backtest command', () => {
       [['--set', 'bogus'], 'backtest: --set: expected "short" or "full", got "bogus"'],
       [['--only', 'normal-week,nope'], 'backtest: unknown scenario "nope"'],
       [['--concurrency', '4'], 'backtest: --concurrency: expected 1 or 2, got "4"'],
+      [['--timeout', '0'], 'backtest: --timeout: expected a whole number of seconds per scenario, got "0"'],
     ] as const) {
       const printed: string[] = [];
       expect(await backtestCommand(argv, (line) => printed.push(line))).toBe(2);
@@ -132,10 +133,13 @@ describe('judging', () => {
       '    expr: "ALERTS{alertstate=\\"firing\\"}", time: 1d2h5m,',
       '        exp: nil',
       '        got: {__name__="ALERTS", alertname="X", alertstate="firing", job="a", priority="P1"} 1E+00, {__name__="ALERTS", alertname="Y", alertstate="firing", summary="a, b"} 1E+00',
+      '    expr: "ALERTS{alertstate=\\"firing\\",priority!=\\"\\"}", time: 0s,',
+      '        got: {__name__="ALERTS", alertname="Z", alertstate="firing", priority="P2"} 1E+00',
     ].join('\n');
     expect(parsePromtoolOutput(output)).toEqual([
       { at: 86_400 + 2 * hour + 300, labels: { alertname: 'X', job: 'a', priority: 'P1' } },
       { at: 86_400 + 2 * hour + 300, labels: { alertname: 'Y', summary: 'a, b' } },
+      { at: 0, labels: { alertname: 'Z', priority: 'P2' } },
     ]);
   });
 });
@@ -163,10 +167,15 @@ describe('short set on the real promtool', () => {
 
   it('passes every short-set scenario on the generated rules', () => {
     const short = backtest.results.filter((result) => result.scenario.name !== unexpectedStop.name);
-    expect(short.map((result) => result.scenario.name).sort()).toEqual(['dependency-down', 'error-burst', 'normal-daytime', 'service-total-stop']);
+    expect(short.map((result) => result.scenario.name).sort()).toEqual(['crash-loop', 'dependency-down', 'error-burst', 'normal-daytime', 'scrape-gaps', 'service-total-stop']);
     expect(short.flatMap((result) => result.problems)).toEqual([]);
     const detection = Object.fromEntries(backtest.totals.detection.map((stats) => [stats.alert, stats.worstSeconds]));
+    // ServiceDown waits out a two-minute blip (scrape-gaps pages nothing) and still pages within 5m.
+    expect(detection.ServiceDown).toBeGreaterThan(120);
     expect(detection.ServiceDown).toBeLessThanOrEqual(300);
+    // A restart every 20 minutes: the ticket by the third restart, the page by the sixth.
+    expect(detection.ServiceRestarting).toBeLessThanOrEqual(hour);
+    expect(detection.ServiceRestartingPersistently).toBeLessThanOrEqual(2 * hour);
     expect(detection.HighErrorRate).toBeLessThanOrEqual(600);
     expect(detection.DependencyDown).toBeLessThanOrEqual(300);
   });
@@ -175,7 +184,7 @@ describe('short set on the real promtool', () => {
     const checked = backtest.results.find((result) => result.scenario.name === unexpectedStop.name)!;
     expect(checked.passed).toBe(false);
     expect(checked.falsePages).toBe(1);
-    expect(checked.problems[0]).toMatch(/^false page: ServiceDown \{service=api\} fired 1x, first at Thu 10:01/);
+    expect(checked.problems[0]).toMatch(/^false page: ServiceDown \{service=api\} fired 1x, first at Thu 10:03/);
     expect(backtest.passed).toBe(false);
     expect(backtest.markdown).toContain('| referee-self-check | noise |');
     expect(backtest.markdown).toContain('ServiceDown P1 service=api ✗');

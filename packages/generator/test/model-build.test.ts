@@ -16,7 +16,7 @@ describe('buildModel', () => {
       scrapeInterval: '15s',
       healthChecks: ['postgres'],
       alerts: {
-        serviceDown: { for: '1m' },
+        serviceDown: { for: '3m' },
         highErrorRate: { ratio: 0.1, minEvents: 20, for: '5m' },
         highLatencyP95: { seconds: 1, for: '10m' },
         unhandledErrorsBurst: { count: 3, window: '5m', for: '30m' },
@@ -24,7 +24,7 @@ describe('buildModel', () => {
         cpuHigh: { ratio: 0.8, for: '15m' },
         eventLoopLagHigh: { seconds: 0.5, for: '10m' },
         dependencyDown: { for: '2m' },
-        serviceRestarting: { for: '1m' },
+        serviceRestarting: { for: '1m', restarts: 3, persistentRestarts: 6 },
       },
       disabledAlerts: [],
     });

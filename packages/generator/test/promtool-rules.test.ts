@@ -107,7 +107,7 @@ describe('the generated unit tests can fail', () => {
     const p1 = join(directory, 'alerts', 'p1-page.yml');
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(p1, 'utf8');
-    await writeFile(p1, text.replace(/(alert: ServiceDown\n[^]*?for: )1m/, '$12m'));
+    await writeFile(p1, text.replace(/(alert: ServiceDown\n[^]*?for: )3m/, '$14m'));
     expect(await readFile(p1, 'utf8')).not.toBe(text);
     const result = await promtoolRun(['test', 'rules', join('alerts', 'tests', 'ServiceDown.yml')], directory);
     expect(result.code).toBe(1);

@@ -27,6 +27,8 @@ describe('alert rules', () => {
     expect(new Set(rules.map((rule) => rule.alert))).toEqual(
       new Set([
         'ServiceDown',
+        'ServiceRestarting',
+        'ServiceRestartingPersistently',
         'PipelineNoItemsCreated',
         'PipelineValidationErrorsHigh',
         'HighErrorRate',

@@ -151,6 +151,11 @@ export function judge(scenario: Scenario, expectation: Expectation, firing: read
   };
 }
 
+/** A scenario that could not be judged (promtool timed out): failed, with the reason as its one problem. */
+export function unjudged(scenario: Scenario, expectation: Expectation, reason: string, options: { start: number; horizon: number; promtoolSeconds: number }): ScenarioResult {
+  return { scenario, expectation, fired: [], required: [], falsePages: 0, falseTickets: 0, passed: false, problems: [reason], ...options };
+}
+
 export function firingSeconds(alert: FiredAlert, stepSeconds: number): number {
   return alert.episodes.reduce((sum, episode) => sum + episode.to - episode.from + stepSeconds, 0);
 }

@@ -15,7 +15,11 @@ import { stringify } from 'yaml';
 
 const run = promisify(execFile);
 
-export const firingQuery = 'ALERTS{alertstate="firing"}';
+/**
+ * Alerts that page or ticket: every Vigil alert carries a `priority`. The Watchdog heartbeat
+ * has none (it fires all the time, on purpose, to a heartbeat receiver) and is left out.
+ */
+export const firingQuery = 'ALERTS{alertstate="firing",priority!=""}';
 
 export interface RuleSet {
   /** Absolute paths of the rule files, in load order. */
@@ -45,7 +49,7 @@ export interface FiringSample {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-const evalTimeLine = /expr: "ALERTS\{alertstate=\\"firing\\"\}", time: (\S+),/;
+const evalTimeLine = /expr: "ALERTS\{[^}]*\}", time: (\S+),/;
 const seriesPattern = /\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(?:, )?)*)\} (\S+)/g;
 const labelPattern = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
@@ -57,7 +61,7 @@ export function parsePromtoolOutput(output: string): FiringSample[] {
   for (const line of lines) {
     const time = evalTimeLine.exec(line);
     if (time !== null) {
-      const ms = parseDuration(time[1]!);
+      const ms = time[1] === '0s' ? 0 : parseDuration(time[1]!);
       if (ms === undefined) throw new Error(`backtest: cannot read promtool eval time "${time[1]}"`);
       at = ms / 1000;
       continue;
@@ -76,6 +80,9 @@ export function parsePromtoolOutput(output: string): FiringSample[] {
   return samples;
 }
 
+/** promtool ran past its time limit and was killed; the scenario cannot be judged. */
+export class PromtoolTimeoutError extends Error {}
+
 export interface PromtoolRun {
   readonly firing: FiringSample[];
   readonly seconds: number;
@@ -92,7 +99,7 @@ export async function runPromtool(promtool: string, dir: string, name: string, t
     output = stdout + stderr;
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; killed?: boolean; code?: unknown; message: string };
-    if (failed.killed === true) throw new Error(`backtest: promtool on ${name} did not finish within ${timeoutMs / 1000}s`);
+    if (failed.killed === true) throw new PromtoolTimeoutError(`promtool did not finish within ${timeoutMs / 1000}s (raise --timeout); not judged`);
     output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
     // Failed checks are how firing alerts come back; anything else is a real failure.
     if (!output.includes('got:')) throw new Error(`backtest: promtool failed on ${name}:\n${output.slice(0, 2000)}`);

@@ -11,8 +11,8 @@ import type { BuildModelOptions } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import { findRepoRoot } from '../repo-root.js';
 import { renderFile } from '../writer.js';
-import { judge, type ScenarioResult } from './evaluate.js';
-import { promtoolTestFile, runPromtool, type RuleSet } from './promtool.js';
+import { judge, unjudged, type ScenarioResult } from './evaluate.js';
+import { PromtoolTimeoutError, promtoolTestFile, runPromtool, type PromtoolRun, type RuleSet } from './promtool.js';
 import { markdownReport, totals, type BacktestTotals, type SkippedScenario } from './report.js';
 import { resolveRoles, type Roles, type Scenario } from './scenario.js';
 import { scenarios as library } from './scenarios/index.js';
@@ -36,7 +36,10 @@ export interface BacktestOptions extends BuildModelOptions {
   readonly stepSeconds?: number;
   /** Where to write the markdown report, relative to the repository root unless absolute. */
   readonly reportPath?: string;
-  /** Seconds one promtool run may take (default 1800). */
+  /**
+   * Seconds one promtool run may take (default 1800). A scenario past it is killed and reported
+   * as failed (not judged), so a whole run is bounded by about this times the scenarios / concurrency.
+   */
   readonly timeoutSeconds?: number;
   /** Called as each scenario finishes. */
   readonly onResult?: (result: ScenarioResult) => void;
@@ -85,7 +88,7 @@ async function renderRules(model: Model, dir: string): Promise<RenderedRules> {
 }
 
 /** Why a scenario cannot run on this spec, or undefined. */
-function unmet(scenario: Scenario, roles: Roles, rules: RenderedRules): string | undefined {
+function unmet(scenario: Scenario, roles: Roles, rules: RenderedRules, model: Model): string | undefined {
   const missing = scenario.needs.filter((role) => roles[role] === undefined);
   if (missing.length > 0) return `the spec has no ${missing.join(', ')} (see Roles in backtest/scenario.ts)`;
   for (const alert of scenario.needsAlerts ?? []) {
@@ -94,9 +97,9 @@ function unmet(scenario: Scenario, roles: Roles, rules: RenderedRules): string |
   if (scenario.needsAlerts !== undefined) {
     const target = scenario.needs.map((role) => roles[role]).find((value) => value !== undefined);
     const name = target !== undefined && 'model' in target ? target.model.name : undefined;
-    // The target must have an SLO: some SLO rule names it.
-    if (name !== undefined && !new RegExp(`(slo|budget)[^\\n]*"${name}"|"${name}"[^\\n]*(slo|budget)`, 'i').test(rules.text)) {
-      return `no SLO rule of the rendered rules names "${name}"`;
+    // The target must have an SLO in the spec (the rules carry it as label values, not by name).
+    if (name !== undefined && !model.slos.some((slo) => slo.service === name || ('pipeline' in slo && slo.pipeline === name))) {
+      return `the spec declares no SLO for "${name}"`;
     }
   }
   return undefined;
@@ -139,7 +142,7 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
     const runnable: Scenario[] = [];
     for (const scenario of chosen) {
       const probe = new World(model, { fromHour: scenario.fromHour ?? 0, hours: scenario.hours, stepSeconds, seed: scenario.seed });
-      const reason = unmet(scenario, resolveRoles(probe, model), rules);
+      const reason = unmet(scenario, resolveRoles(probe, model), rules, model);
       if (reason === undefined) runnable.push(scenario);
       else skipped.push({ name: scenario.name, reason });
     }
@@ -158,9 +161,19 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
       const world = new World(model, { fromHour: scenario.fromHour ?? 0, hours: scenario.hours, stepSeconds, seed: scenario.seed });
       const expectation = scenario.setup(world, resolveRoles(world, model) as Required<Roles>);
       let text: string | undefined = promtoolTestFile(rules, world.render(), world.steps, stepSeconds, world.start);
-      const run = await runPromtool(promtool, dir, scenario.name, text, (options.timeoutSeconds ?? 1800) * 1000);
+      const timeoutSeconds = options.timeoutSeconds ?? 1800;
+      let run: PromtoolRun | PromtoolTimeoutError;
+      try {
+        run = await runPromtool(promtool, dir, scenario.name, text, timeoutSeconds * 1000);
+      } catch (error) {
+        if (!(error instanceof PromtoolTimeoutError)) throw error;
+        run = error;
+      }
       text = undefined;
-      const result = judge(scenario, expectation, run.firing, { stepSeconds, start: world.start, horizon: world.horizon, promtoolSeconds: run.seconds });
+      const result =
+        run instanceof PromtoolTimeoutError
+          ? unjudged(scenario, expectation, run.message, { start: world.start, horizon: world.horizon, promtoolSeconds: timeoutSeconds })
+          : judge(scenario, expectation, run.firing, { stepSeconds, start: world.start, horizon: world.horizon, promtoolSeconds: run.seconds });
       done.push(result);
       if (reportPath !== undefined) {
         const ordered = runnable.filter((candidate) => done.some((entry) => entry.scenario === candidate)).map((candidate) => done.find((entry) => entry.scenario === candidate)!);

@@ -5,6 +5,8 @@
  */
 export const alertNames = {
   serviceDown: 'ServiceDown',
+  serviceRestarting: 'ServiceRestarting',
+  serviceRestartingPersistently: 'ServiceRestartingPersistently',
   highErrorRate: 'HighErrorRate',
   highLatencyP95: 'HighLatencyP95',
   unhandledErrorsBurst: 'UnhandledErrorsBurst',

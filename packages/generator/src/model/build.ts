@@ -285,6 +285,7 @@ function resolveServiceAlerts(
   const memory = settingsOf(alerts?.memoryHigh);
   const cpu = settingsOf(alerts?.cpuHigh);
   const lag = settingsOf(alerts?.eventLoopLagHigh);
+  const restarting = settingsOf(alerts?.serviceRestarting);
   return {
     serviceDown: { for: forOf(settingsOf(alerts?.serviceDown)?.for, d.serviceDown.for) },
     highErrorRate: {
@@ -302,7 +303,11 @@ function resolveServiceAlerts(
     cpuHigh: { ratio: cpu?.ratio ?? d.cpuHigh.ratio, for: forOf(cpu?.for, d.cpuHigh.for) },
     eventLoopLagHigh: { seconds: lag?.seconds ?? d.eventLoopLagHigh.seconds, for: forOf(lag?.for, d.eventLoopLagHigh.for) },
     dependencyDown: { for: forOf(settingsOf(alerts?.dependencyDown)?.for, d.dependencyDown.for) },
-    serviceRestarting: { for: forOf(settingsOf(alerts?.serviceRestarting)?.for, d.serviceRestarting.for) },
+    serviceRestarting: {
+      for: forOf(restarting?.for, d.serviceRestarting.for),
+      restarts: restarting?.restarts ?? d.serviceRestarting.restarts,
+      persistentRestarts: restarting?.persistentRestarts ?? d.serviceRestarting.persistentRestarts,
+    },
   };
 }
 

@@ -6,8 +6,13 @@ export const serviceDefaults = {
   kind: 'api',
   metricsPath: '/metrics',
   alerts: {
-    /** ServiceDown: the scrape target has been down this long. */
-    serviceDown: { for: '1m' },
+    /**
+     * ServiceDown: the scrape target has been down this long (3m), and never for fewer than
+     * `toleratedFailedScrapes` + 1 failed scrapes in a row: a network blip of up to two minutes
+     * or a supervisor restart (about 75 s) does not page; a real outage pages 3m after the first
+     * failed scrape (it paged after 1m before the backtest showed those blips paging).
+     */
+    serviceDown: { for: '3m', toleratedFailedScrapes: 2 },
     /** HighErrorRate: more than 10% of requests answered 5xx, for 5m; only with at least 20 requests in the 5m window (evidence). */
     highErrorRate: { ratio: 0.1, minEvents: 20, for: '5m' },
     /** HighLatencyP95: p95 of requests or operations over 1 s, for 10m. */
@@ -23,8 +28,11 @@ export const serviceDefaults = {
     /** DependencyDown: a critical health check failing for 2m. */
     dependencyDown: { for: '2m' },
     /**
-     * ServiceRestarting: at least 3 process restarts within 1h (P2), and
+     * ServiceRestarting: an instance started 3 or more new processes within 1h (P2), and
      * ServiceRestartingPersistently when restarts keep coming: 6 or more within 3h (P1).
+     * Counted per instance (a rolling deploy restarts each instance once), from changes of
+     * process_start_time_seconds. The windows are fleet-wide (a range is a literal in PromQL);
+     * the counts are per-service parameters.
      */
     serviceRestarting: { for: '1m', restarts: 3, window: '1h', persistentRestarts: 6, persistentWindow: '3h' },
   },

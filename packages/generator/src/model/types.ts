@@ -117,7 +117,7 @@ export interface ServiceModel {
 
 /** Every threshold of every service alert: named, documented, resolved from spec or defaults. */
 export interface ServiceAlertParameters {
-  /** ServiceDown: a scrape target is down for this long. Default 1m. */
+  /** ServiceDown: a scrape target is down for this long. Default 3m, at least 3 scrape intervals (rules/alerts/service-down.ts). */
   readonly serviceDown: { readonly for: Duration };
   /** HighErrorRate: share of requests answered 5xx above `ratio` (default 0.1) for `for` (default 5m). */
   readonly highErrorRate: { readonly ratio: number; readonly minEvents?: number; readonly for: Duration };
@@ -136,8 +136,12 @@ export interface ServiceAlertParameters {
   readonly eventLoopLagHigh: { readonly seconds: number; readonly for: Duration };
   /** DependencyDown: a critical health check failing for this long. Default 2m. */
   readonly dependencyDown: { readonly for: Duration };
-  /** ServiceRestarting / ServiceRestartingPersistently: `for` of the P2 ticket (default 1m: restarts are already counted over an hour). */
-  readonly serviceRestarting?: { readonly for: Duration };
+  /**
+   * ServiceRestarting (P2): an instance restarted at least `restarts` times (default 3) within 1h;
+   * ServiceRestartingPersistently (P1): at least `persistentRestarts` (default 6) within 3h.
+   * `for` (default 1m) applies to both: restarts are already counted over a window.
+   */
+  readonly serviceRestarting: { readonly for: Duration; readonly restarts: number; readonly persistentRestarts: number };
 }
 
 export interface PipelineModel {

@@ -22,7 +22,25 @@ const p = pipelineDefaults;
 
 /** Every threshold and duration an alert reads, where the spec sets it, and its default. */
 const parameterDocs: Readonly<Record<string, readonly ParameterDoc[]>> = {
-  ServiceDown: [{ specPath: 'services[].alerts.serviceDown.for', defaultValue: d.serviceDown.for, meaning: 'how long a target must stay down' }],
+  ServiceDown: [
+    {
+      specPath: 'services[].alerts.serviceDown.for',
+      defaultValue: d.serviceDown.for,
+      meaning: `how long a target must stay down; never less than ${d.serviceDown.toleratedFailedScrapes} scrape intervals, so ${d.serviceDown.toleratedFailedScrapes} failed scrapes in a row never page`,
+    },
+  ],
+  ServiceRestarting: [
+    { specPath: 'services[].alerts.serviceRestarting.restarts', defaultValue: String(d.serviceRestarting.restarts), meaning: `new processes of one instance within ${d.serviceRestarting.window} (fleet-wide window) from which it fires` },
+    { specPath: 'services[].alerts.serviceRestarting.for', defaultValue: d.serviceRestarting.for, meaning: 'how long the count must stay at or above it' },
+  ],
+  ServiceRestartingPersistently: [
+    {
+      specPath: 'services[].alerts.serviceRestarting.persistentRestarts',
+      defaultValue: String(d.serviceRestarting.persistentRestarts),
+      meaning: `new processes of one instance within ${d.serviceRestarting.persistentWindow} (fleet-wide window) from which it pages`,
+    },
+    { specPath: 'services[].alerts.serviceRestarting.for', defaultValue: d.serviceRestarting.for, meaning: 'how long the count must stay at or above it' },
+  ],
   PipelineNoItemsCreated: [
     { specPath: 'pipelines[].zeroItemsWindow', defaultValue: p.zeroItemsWindow, meaning: 'how long without any item before it fires' },
   ],

@@ -8,6 +8,8 @@ import type { Model, Priority } from '../model/types.js';
 import { sloDefaults } from '../model/defaults.js';
 import { alertingRule, tierSeverity, type AlertTemplates } from '../rules/common.js';
 import { promNumber } from '../rules/format.js';
+import { recordingRuleNames } from '../rules/recording.js';
+import { durationSeconds } from '../spec/duration.js';
 import type { AlertDefinition, AlertingRule } from '../rules/types.js';
 import { sloSeries, type SloWindow } from './series.js';
 import { sloAlertTests } from './tests.js';
@@ -49,15 +51,33 @@ export const burnRateAlerts = {
 
 const pairText = (pair: BurnRatePair): string => `${pair.factor}x over ${pair.long} and ${pair.short}`;
 
+/**
+ * A long window of a day or more counts only once Prometheus has watched the job for
+ * `observedShare` of it. Until then the window holds a few hours at most, and a two-minute
+ * error blip weighs as if it were the whole day (the backtest's error-blip and latency-blip
+ * raised a slow-burn ticket 2 hours after a fresh start). Windows under a day are left alone:
+ * the fast pairs must page a real burn from the first hour.
+ */
+export const observedWindow = { fromSeconds: 86_400, observedShare: 0.75 } as const;
+
+function observedFor(window: SloWindow): string | undefined {
+  const seconds = durationSeconds(window);
+  if (seconds < observedWindow.fromSeconds) return undefined;
+  return `on (job) (time() - ${recordingRuleNames.jobFirstScrapeTimestamp} >= ${promNumber(seconds * observedWindow.observedShare)})`;
+}
+
 export function burnRateExpression(alert: BurnRateAlert): string {
   const s = sloSeries;
-  const condition = (pair: BurnRatePair): string =>
-    [
+  const condition = (pair: BurnRatePair): string => {
+    const observed = observedFor(pair.long);
+    return [
       `${s.burnRate(pair.long)} > ${promNumber(pair.factor)}`,
       `${s.burnRate(pair.short)} > ${promNumber(pair.factor)}`,
       `${s.events(pair.long)} >= ${s.minEvents}`,
       `${s.events(pair.short)} >= ${s.minEvents}`,
+      ...(observed === undefined ? [] : [observed]),
     ].join(' and ');
+  };
   return alert.pairs.map((pair) => `(${condition(pair)})`).join('\nor\n');
 }
 
@@ -117,7 +137,7 @@ export const errorBudgetBurnSlowAlert: AlertDefinition = {
   severity: 'warning',
   title: 'An SLO spends its error budget faster than its period allows',
   runbook: {
-    meaning: `An SLO burns its error budget ${pairText(burnRateAlerts.slow.pairs[0])} (10% of a 30-day budget in a day) or ${pairText(burnRateAlerts.slow.pairs[1])} (the whole budget would be spent by the end of the period). Nothing pages: the budget lasts days at this rate, so it is work for the team's queue. Each window must hold at least the SLO's \`minEvents\` events.`,
+    meaning: `An SLO burns its error budget ${pairText(burnRateAlerts.slow.pairs[0])} (10% of a 30-day budget in a day) or ${pairText(burnRateAlerts.slow.pairs[1])} (the whole budget would be spent by the end of the period). Nothing pages: the budget lasts days at this rate, so it is work for the team's queue. Each window must hold at least the SLO's \`minEvents\` events, and Prometheus must have watched the job for three quarters of the long window (18h for 1d, 54h for 3d): over a few hours of history a short blip would count as a whole day's burn.`,
     causes: [
       'A steady trickle of errors or slow requests after a change (one route, one client, one dependency).',
       'A pipeline that regularly falls behind its freshness bound at peak hours.',

@@ -40,14 +40,18 @@ function counter(increments: readonly number[], noise: { restartAt?: number; gap
 function requestSeries(slo: RequestSlo, good: readonly number[], bad: readonly number[], noise: Parameters<typeof counter>[1] = {}) {
   const base = { job: slo.job, instance, method: 'GET', route: '/api/items/:id' };
   const count = `${catalog.httpRequestDuration.name}_count`;
+  // The target answered every scrape: long burn windows count only once observed (slo/alerts.ts).
+  const up = { name: seriesName('up', { job: slo.job, instance }), values: encodeSeries(good.map(() => 1)) };
   if (slo.sli === 'availability') {
     return [
+      up,
       { name: seriesName(count, { ...base, status_code: '200' }), values: encodeSeries(counter(good, noise)) },
       { name: seriesName(count, { ...base, status_code: '500' }), values: encodeSeries(counter(bad, noise)) },
     ];
   }
   // Latency: every request answers 200; the bad ones land above the threshold's bucket.
   return [
+    up,
     { name: seriesName(`${catalog.httpRequestDuration.name}_bucket`, { ...base, status_code: '200', le: slo.le }), values: encodeSeries(counter(good, noise)) },
     { name: seriesName(count, { ...base, status_code: '200' }), values: encodeSeries(counter(good.map((g, i) => g + bad[i]!), noise)) },
   ];

@@ -128,7 +128,9 @@ export const serviceAlertsSchema = z.strictObject({
   cpuHigh: orOff(z.strictObject({ ratio: ratioSchema.optional(), for: durationSchema.optional() })).optional(),
   eventLoopLagHigh: orOff(z.strictObject({ seconds: positiveSchema.optional(), for: durationSchema.optional() })).optional(),
   dependencyDown: orOff(forOnly).optional(),
-  serviceRestarting: orOff(forOnly).optional(),
+  serviceRestarting: orOff(
+    z.strictObject({ restarts: countSchema.optional(), persistentRestarts: countSchema.optional(), for: durationSchema.optional() }),
+  ).optional(),
 });
 
 const serviceKindMessage = 'expected one of "api", "pipeline", "worker"';

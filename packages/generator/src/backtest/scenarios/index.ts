@@ -157,6 +157,7 @@ export const scenarios: readonly Scenario[] = [
     summary: 'half a day of failed scrapes: one every ~2 hours per target and one two-minute network blip per target',
     hours: 12,
     seed: 203,
+    short: true,
     needs: [],
     setup: (world) => {
       routineNoise(world, { failedScrapesPerDay: 12 });
@@ -401,8 +402,10 @@ export const scenarios: readonly Scenario[] = [
     name: 'crash-loop',
     kind: 'incident',
     summary: 'the pipeline service restarts every 20 minutes from 10:00 for 4 hours while items keep flowing',
-    hours: 15,
+    fromHour: 8,
+    hours: 8,
     seed: 311,
+    short: true,
     needs: ['steady'],
     setup: (_world, roles) => {
       const service = roles.steady.owner;

@@ -26,7 +26,7 @@ function templates(model: Model): AlertTemplates {
       { value: 'humanizePercentage' },
       ' of the requests to job ',
       { label: 'job' },
-      ' were answered 5xx over the last 5 minutes (threshold ',
+      ' were answered 5xx over the last 5 minutes, or 30 minutes for a service too quiet for 5 (threshold ',
       { parameter: ratio, format: 'humanizePercentage' },
       ', with at least ',
       { parameter: minEvents, format: 'g4' },
@@ -38,13 +38,28 @@ function templates(model: Model): AlertTemplates {
 const settings = (model: Model) => serviceSettings(model, 'highErrorRate', (service) => service.alerts.highErrorRate.for);
 
 /**
+ * Window of a low-traffic service: where 5m hold fewer than `min_events` requests, the share is
+ * read over 30m. Two requests a minute failing outright then page within about 15 minutes, while
+ * one or two 5xx among the 60 requests of the window stay far under the threshold.
+ */
+const lowTrafficWindow = { range: '30m', seconds: 1800 } as const;
+
+/**
  * The 5xx share over 5m, only with evidence: at least `min_events` requests in the window, so
- * one or two 5xx on a quiet service (or just after a restart) never page.
+ * one or two 5xx on a quiet service (or just after a restart) never page; a service too quiet
+ * for that evidence in 5m is judged over the low-traffic window, with the same evidence minimum.
  */
 export function highErrorRateRules(model: Model): AlertingRule[] {
   const { ratio, minEvents } = parameters(model);
   const evidence = compare(`${recordingRuleNames.jobRequestsRate5m} * 300`, '>=', minEvents);
-  const condition = `${compare(recordingRuleNames.jobRequestErrorsRatioRate5m, '>', ratio)}\nand on (job)\n${evidence}`;
+  const requests = `${catalog.httpRequestDuration.name}_count`;
+  const slowRequests = `sum by (job) (rate(${requests}[${lowTrafficWindow.range}]))`;
+  const slowErrors = `sum by (job) (rate(${requests}{status_code=~"5.."}[${lowTrafficWindow.range}]))`;
+  const slowRatio = `(${slowErrors} / ${slowRequests})`;
+  const slowEvidence = compare(`${slowRequests} * ${lowTrafficWindow.seconds}`, '>=', minEvents);
+  const condition =
+    `${compare(recordingRuleNames.jobRequestErrorsRatioRate5m, '>', ratio)}\nand on (job)\n${evidence}` +
+    `\nor\n(${compare(slowRatio, '>', ratio)}\nand on (job)\n${slowEvidence}\nunless on (job)\n${evidence})`;
   return kindAlertRules(model, { name, kind: 'service', priority: 'P1', condition, settings: settings(model), templates: templates(model) });
 }
 
@@ -104,23 +119,42 @@ export function highErrorRateTests(model: Model): PromtoolTest[] {
     ],
     quietChecks(clock, window, healthyLength - 1, Math.max(1, Math.floor(window / 2))),
   );
-  // Low traffic: a request every ~30s and one or two 5xx among them, after a restart. The share
-  // is far above the threshold but the window holds fewer requests than the evidence minimum.
+  // Low traffic: half the evidence minimum per 5m, after a restart, with one 5xx per 30m. Each
+  // 5m window holds too few requests to judge; over 30m the share stays under the threshold.
   const quietPerStep = minEvents / (2 * window);
-  const lowLength = window * 4;
+  const slowWindow = clock.steps(lowTrafficWindow.range);
+  const lowLength = window + slowWindow * 3;
   const lowTraffic = promtoolTest(
     model,
-    `${name}: ${quietPerStep} request(s) per step with one 5xx in three, under ${minEvents} requests per window; never fires`,
+    `${name}: ${quietPerStep} request(s) per step with one 5xx per ${lowTrafficWindow.range}, under ${minEvents} requests per 5m; never fires`,
     clock,
     name,
     templates(model),
     [
       { name: count('200'), values: new SeriesBuilder().ramp(0, quietPerStep, window).gap(1).ramp(0, quietPerStep, lowLength - window - 1).encode() },
-      { name: count('500'), values: new SeriesBuilder().constant(0, window).gap(1).ramp(0, 1 / 3, lowLength - window - 1).encode() },
+      { name: count('500'), values: new SeriesBuilder().constant(0, window).gap(1).ramp(0, 1 / slowWindow, lowLength - window - 1).encode() },
     ],
     quietChecks(clock, window, lowLength - 1, Math.max(1, Math.floor(window / 4))),
   );
-  return [firing, healthy, lowTraffic];
+  // The same quiet service failing every request from step `failAt`: judged over 30m, it fires.
+  const failAt = slowWindow + 2;
+  const failLength = failAt + slowWindow + clock.forSteps + 5;
+  const lowTrafficFailing = promtoolTest(
+    model,
+    `${name}: ${quietPerStep} request(s) per step, all answered 5xx from step ${failAt}; fires from the ${lowTrafficWindow.range} window`,
+    clock,
+    name,
+    templates(model),
+    [
+      { name: count('200'), values: new SeriesBuilder().ramp(0, quietPerStep, failAt).constant(quietPerStep * (failAt - 1), failLength - failAt).encode() },
+      { name: count('500'), values: new SeriesBuilder().constant(0, failAt).rise(quietPerStep, failLength - failAt).encode() },
+    ],
+    [
+      { at: (failAt - 1) * clock.step, alerts: [] },
+      { at: (failAt + slowWindow + clock.forSteps) * clock.step, alerts: [{ labels, value: 1 }] },
+    ],
+  );
+  return [firing, healthy, lowTraffic, lowTrafficFailing];
 }
 
 export const highErrorRateAlert: AlertDefinition = {

@@ -11,18 +11,22 @@ import { pipelineItemRateLowAlert } from './pipeline-item-rate-low.js';
 import { pipelineNoItemsCreatedAlert } from './pipeline-no-items-created.js';
 import { pipelineValidationErrorsHighAlert } from './pipeline-validation-errors-high.js';
 import { serviceDownAlert } from './service-down.js';
+import { serviceRestartingAlert } from './service-restarting.js';
+import { serviceRestartingPersistentlyAlert } from './service-restarting-persistently.js';
 import { unhandledErrorsBurstAlert } from './unhandled-errors-burst.js';
 import { metaAlertDefinitions } from './meta.js';
 
 /** Every alert Vigil renders, P1 first. Alert names are a contract (see alerts/README.md). */
 export const alertDefinitions: readonly AlertDefinition[] = [
   serviceDownAlert,
+  serviceRestartingPersistentlyAlert,
   pipelineNoItemsCreatedAlert,
   pipelineValidationErrorsHighAlert,
   highErrorRateAlert,
   unhandledErrorsBurstAlert,
   dependencyDownAlert,
   pipelineItemRateLowAlert,
+  serviceRestartingAlert,
   pipelineFieldCoverageDropAlert,
   highLatencyP95Alert,
   memoryHighAlert,

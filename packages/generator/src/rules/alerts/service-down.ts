@@ -1,5 +1,6 @@
-import type { Model } from '../../model/types.js';
+import type { Duration, Model } from '../../model/types.js';
 import { serviceDefaults } from '../../model/defaults.js';
+import { durationSeconds, formatDuration } from '../../spec/duration.js';
 import { exporterFor, kindAlertRules, promtoolTest, serviceLabels, serviceSettings, testClock, testInterval, type AlertTemplates } from '../common.js';
 import { settingsParameters, type TargetSettings } from '../parameters.js';
 import { SeriesBuilder, seriesName } from '../series.js';
@@ -20,13 +21,30 @@ const templates = (): AlertTemplates => ({
   ],
 });
 
+const { toleratedFailedScrapes } = serviceDefaults.alerts.serviceDown;
+
+/**
+ * How long a target must stay down before it pages: the spec's `for`, and never less than
+ * `toleratedFailedScrapes` scrape intervals. `up == 0` holds from one failed scrape until the
+ * next good one, so a `for` of N intervals fires at the (N+1)th failed scrape in a row at the
+ * earliest: with a slow scrape interval (1m, 5m) a short `for` would otherwise page on one or
+ * two failed scrapes. The trade: a real outage pages this long after its first failed scrape.
+ */
+export function downWindow(forDuration: Duration, scrapeInterval: Duration): Duration {
+  const floorSeconds = toleratedFailedScrapes * durationSeconds(scrapeInterval);
+  return durationSeconds(forDuration) >= floorSeconds ? forDuration : formatDuration(floorSeconds * 1000);
+}
+
 /** Scrape jobs this alert covers: every service and every exporter dependency (with the shortest service `for`). */
 function settings(model: Model): TargetSettings[] {
-  const exporterForDuration = exporterFor(model, (service) => service.alerts.serviceDown.for, serviceDefaults.alerts.serviceDown.for);
+  const exporterForDuration = downWindow(
+    exporterFor(model, (service) => service.alerts.serviceDown.for, serviceDefaults.alerts.serviceDown.for),
+    model.prometheus.scrapeInterval,
+  );
   const exporters = model.dependencies.flatMap((dependency): TargetSettings[] =>
     dependency.kind === 'healthCheck' ? [] : [{ target: { job: dependency.job }, for: exporterForDuration, disabled: false }],
   );
-  return [...serviceSettings(model, 'serviceDown', (service) => service.alerts.serviceDown.for), ...exporters];
+  return [...serviceSettings(model, 'serviceDown', (service) => downWindow(service.alerts.serviceDown.for, service.scrapeInterval)), ...exporters];
 }
 
 export function serviceDownRules(model: Model): AlertingRule[] {
@@ -36,7 +54,8 @@ export function serviceDownRules(model: Model): AlertingRule[] {
 export function serviceDownTests(model: Model): PromtoolTest[] {
   const service = model.services[0];
   if (service === undefined) return [];
-  const clock = testClock(testInterval(model, service), service.alerts.serviceDown.for);
+  const window = downWindow(service.alerts.serviceDown.for, service.scrapeInterval);
+  const clock = testClock(testInterval(model, service), window);
   const instance = service.targets[0]!;
   const up = seriesName('up', { job: service.job, instance });
   const labels = { ...serviceLabels(service, 'P1'), instance, job: service.job };
@@ -44,7 +63,7 @@ export function serviceDownTests(model: Model): PromtoolTest[] {
   const length = downAt + clock.forSteps + 10;
   const firing = promtoolTest(
     model,
-    `${name}: the target stops answering at step ${downAt}; fires once down for ${service.alerts.serviceDown.for}`,
+    `${name}: the target stops answering at step ${downAt}; fires once down for ${window}`,
     clock,
     name,
     templates(),
@@ -55,18 +74,23 @@ export function serviceDownTests(model: Model): PromtoolTest[] {
       { at: (downAt + clock.forSteps) * clock.step, alerts: [{ labels, value: 0 }] },
     ],
   );
-  // Healthy: a restart caught by one failed scrape and a gap in scraping never fire.
+  // Healthy: a restart caught by one failed scrape, a network blip as long as the window
+  // tolerates (one failed scrape short of firing) and a gap in scraping never fire.
   const restartAt = 10;
-  const gapAt = restartAt + clock.forSteps + 10;
+  const blipAt = restartAt + 10;
+  const blipScrapes = clock.forSteps;
+  const gapAt = blipAt + blipScrapes + 10;
   const healthySeries = new SeriesBuilder()
     .constant(1, restartAt)
     .constant(0, 1)
-    .constant(1, gapAt - restartAt - 1)
+    .constant(1, blipAt - restartAt - 1)
+    .constant(0, blipScrapes)
+    .constant(1, gapAt - blipAt - blipScrapes)
     .gap(clock.forSteps + 5)
     .constant(1, 10);
   const healthy = promtoolTest(
     model,
-    `${name}: a restart (one failed scrape) and a scrape gap do not fire`,
+    `${name}: a restart (one failed scrape), a blip of ${blipScrapes} failed scrapes and a scrape gap do not fire`,
     clock,
     name,
     templates(),
@@ -83,7 +107,7 @@ export const serviceDownAlert: AlertDefinition = {
   title: 'A scrape target is down',
   runbook: {
     meaning:
-      'Prometheus has failed to scrape a target of the service (or of an exporter) for the whole `for` duration. While a target is down none of its other alerts can see data, which is why this one pages.',
+      'Prometheus has failed every scrape of a target of the service (or of an exporter) for the whole `for` duration (default 3m, and at least two scrape intervals). While a target is down none of its other alerts can see data, which is why this one pages. Shorter holes (a network blip of a minute or two, a process restarted by its supervisor) do not page; a process that keeps restarting raises ServiceRestarting instead.',
     causes: [
       'The process crashed or is restarting in a loop (out of memory, failed start-up, bad deploy).',
       'The container or host is gone, or the network/DNS between Prometheus and the target is broken.',
