@@ -63,7 +63,6 @@ describe('spec bounds', () => {
         spec.prometheus = { scrapeInterval: '1s', evaluationInterval: '1s' };
         spec.services.push({ name: longName, targets: ['edge:9464'], alerts: { unhandledErrorsBurst: { window: atLimit, for: atLimit }, serviceDown: { for: atLimit } } });
         spec.pipelines[1].zeroItemsWindow = atLimit;
-        spec.selectorLabels = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`l${i}`, 'v']));
         spec.stack = { ports: { prometheus: 65535, alertmanager: 1, grafana: 3000 } };
       });
       // The raw object at the field limit is accepted too (the limit is inclusive).

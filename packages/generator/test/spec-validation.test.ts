@@ -13,6 +13,11 @@ describe('spec validation', () => {
     expect(() => buildModel(minimalSpec(), file)).not.toThrow();
   });
 
+  it('refuses selectorLabels, which no generator applies yet, rather than ignoring them', () => {
+    const lines = problemsOf(specWith((spec) => (spec.selectorLabels = { environment: 'prod' })));
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${file}: selectorLabels: not supported yet: `))]);
+  });
+
   it('rejects a duration that is not in Prometheus syntax, naming file and path', () => {
     const lines = problemsOf(specWith((spec) => (spec.pipelines[1].zeroItemsWindow = '6 hours')));
     expect(lines).toEqual([`${file}: pipelines[1].zeroItemsWindow: expected a duration like "6h"`]);

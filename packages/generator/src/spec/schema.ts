@@ -528,8 +528,8 @@ export const monitoringSpecSchema = z.strictObject({
   /** Render Kubernetes resources too (under kubernetes/). */
   kubernetes: kubernetesSettingsSchema.optional(),
   /**
-   * Labels added to every selector the rules and dashboards generate (e.g. environment, cluster),
-   * so one central Prometheus or Mimir can hold several sites.
+   * Reserved: labels to add to every selector the rules and dashboards generate (environment,
+   * cluster). Refused until the generators carry them; use one Prometheus per environment or sites[].
    */
   selectorLabels: labelMapSchema.optional(),
   /** Ruler limits the rule groups must fit (defaults: Mimir's 20 rules per group, 70 groups per tenant). */
