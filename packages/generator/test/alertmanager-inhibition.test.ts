@@ -106,4 +106,31 @@ describe('generated inhibition rules on a real Alertmanager', () => {
     const other = await stateOf({ alertname: 'PipelineFieldCoverageDrop', pipeline: second?.name ?? '' });
     expect(other.status.state).toBe('active');
   });
+  it("inhibits a host's P2s only on the host whose P1 fires, and a service's P2s on any instance", async () => {
+    // Hosts (and exporters, and the stack's servers) share one service label per kind, but each
+    // instance is its own machine.
+    const machine = (alertname: string, priority: string, service: string, instance: string) => alert({ alertname, priority, service, instance, team: 'platform' });
+    await alertmanager.postAlerts([
+      machine('NodeFilesystemSpaceFillingUp', 'P1', 'node', 'host-a:9100'),
+      machine('NodeMemoryHighUtilization', 'P2', 'node', 'host-a:9100'),
+      machine('NodeMemoryHighUtilization', 'P2', 'node', 'host-b:9100'),
+      machine('ServiceDown', 'P1', 'api', 'api-1:3000'),
+      machine('MemoryHigh', 'P2', 'api', 'api-2:3000'),
+    ]);
+    const states = await waitUntil(
+      async () => {
+        const all = await alertmanager.alerts();
+        return all.length === 5 && all.every((entry) => entry.status.state !== 'unprocessed') ? all : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the five alerts to be processed' },
+    );
+    const inhibited = Object.fromEntries(states.map((entry) => [`${entry.labels.alertname}/${entry.labels.instance}`, entry.status.inhibitedBy.length > 0]));
+    expect(inhibited).toEqual({
+      'NodeFilesystemSpaceFillingUp/host-a:9100': false,
+      'NodeMemoryHighUtilization/host-a:9100': true,
+      'NodeMemoryHighUtilization/host-b:9100': false,
+      'ServiceDown/api-1:3000': false,
+      'MemoryHigh/api-2:3000': true,
+    });
+  });
 });

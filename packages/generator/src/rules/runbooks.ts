@@ -107,7 +107,10 @@ function runbookPage(model: Model, definition: AlertDefinition): string {
   const lines = [
     `# ${definition.name}`,
     '',
-    `**${definition.priority}** · severity \`${definition.severity}\` · ${definition.priority === 'P1' ? 'pages the owning team' : 'opens a ticket for the owning team'}`,
+    // An alert rendered without a priority label (the Watchdog) reaches no team route.
+    example !== undefined && example.labels.priority === undefined
+      ? 'No priority · reaches no team: Alertmanager sends it only to its own receiver'
+      : `**${definition.priority}** · severity \`${definition.severity}\` · ${definition.priority === 'P1' ? 'pages the owning team' : 'opens a ticket for the owning team'}`,
     '',
     '## What it means',
     '',
@@ -123,7 +126,7 @@ function runbookPage(model: Model, definition: AlertDefinition): string {
     const target = example.labels.pipeline ?? example.labels.service;
     lines.push(
       target === undefined
-        ? `Rendered once for every target into \`${tierFile}\` (group \`${definition.name}\`); the series it reads carry each target's labels:`
+        ? `One rule for the whole fleet, in \`${tierFile}\` (group \`${definition.name}\`); the series it reads carry each target's labels:`
         : `Rendered per ${example.labels.pipeline !== undefined ? 'pipeline' : 'service'} into \`${tierFile}\` (group \`${definition.name}\`, ${instances}). For \`${example.labels.pipeline ?? example.labels.service}\`:`,
       '',
       '```promql',
