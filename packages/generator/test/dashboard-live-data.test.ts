@@ -95,7 +95,9 @@ beforeAll(async () => {
       (await hasData(recordingRuleNames.pipelineItemsCreatedRate5m)) &&
       (await hasData(recordingRuleNames.jobOperationDurationP95)) &&
       (await hasData(`rate(nodejs_gc_duration_seconds_count[${rateInterval}])`)) &&
-      (await hasData(recordingRuleNames.instanceMemoryLimitRatio))
+      (await hasData(recordingRuleNames.instanceMemoryLimitRatio)) &&
+      // The budget group reads what the SLI and window groups record, so it fills a cycle or two later.
+      (await hasData('vigil:slo_error_budget_remaining:ratio'))
         ? true
         : undefined,
     { timeoutMs: 60_000, intervalMs: 500, description: 'recorded series from the example service' },
@@ -127,7 +129,11 @@ describe('dashboards against a real Prometheus scraping the example service', ()
         intervalMs: 500,
         description: `SLI series of ${slo.name}`,
       });
-      expect(await hasData(`vigil:slo_error_budget_remaining:ratio{slo="${slo.name}"}`), slo.name).toBe(true);
+      await waitUntil(async () => ((await hasData(`vigil:slo_error_budget_remaining:ratio{slo="${slo.name}"}`)) ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+        description: `error budget remaining of ${slo.name}`,
+      });
     }
   });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { recordingRuleNames } from '@vigil/generator';
 
 /** Every PromQL expression of every panel (nested rows included) of a Grafana dashboard JSON. */
 export function panelExpressions(dashboard: unknown): { readonly panel: string; readonly expr: string }[] {
@@ -28,6 +29,15 @@ export function concreteExpression(expr: string): string {
     .replace(/\$__interval|\$\{__interval\}/g, '15s')
     .replace(/\$__range|\$\{__range\}/g, '1h')
     .replace(/\$\{(\w+)(:\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g, '.*');
+}
+
+/**
+ * The hourly baseline reads the same hour a day and a week earlier, which a fresh Prometheus
+ * cannot have: an expression over it is queried with the current hour in its place (same labels,
+ * same joins), so a wrong join still shows as no data.
+ */
+export function withoutHistory(expr: string): string {
+  return expr.replaceAll(recordingRuleNames.pipelineItemsCreatedRate1hBaseline, recordingRuleNames.pipelineItemsCreatedRate1h);
 }
 
 /** `record` name -> `expr` of every recording rule in the given rule files. */

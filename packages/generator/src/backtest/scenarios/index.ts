@@ -463,6 +463,8 @@ export const scenarios: readonly Scenario[] = [
       ]);
       return incident('database down', from, to, [{ alert: 'DependencyDown', labels: { check: roles.database.check }, withinSeconds: 5 * minute }], [
           ...affected,
+          // The postgres exporter sees the same outage (pg_up 0): a true page, not noise.
+          { alert: 'PostgresqlDown' },
           { alert: 'PipelineNoItemsCreated' },
           { alert: 'PipelineItemRateLow' },
           { alert: 'ErrorBudgetBurnFast' },
