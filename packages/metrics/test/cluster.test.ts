@@ -17,9 +17,12 @@ const children: ChildProcess[] = [];
 const threads: Worker[] = [];
 afterEach(async () => {
   for (const child of children.splice(0)) {
-    if (child.exitCode === null) {
-      child.send('stop');
-      await new Promise((resolve) => child.once('exit', resolve));
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // A child that crashed may still look alive here; its closed channel must not throw into the runner.
+      if (child.connected) child.send('stop', (error) => error && child.kill('SIGKILL'));
+      else child.kill('SIGKILL');
+      await exited;
     }
   }
   await Promise.all(threads.splice(0).map((thread) => thread.terminate()));
@@ -102,6 +105,20 @@ describe('node:cluster aggregation', () => {
     const omBody = await openMetrics.text();
     expect(omBody.endsWith('# EOF\n')).toBe(true);
     expect(omBody).toContain('# TYPE items_created counter');
+  }, 60_000);
+
+  it('survives scrapes sent down a killed worker\'s closing channel', async () => {
+    const { url, child } = await startService({ WORKERS: '2' });
+    await until('two reporting workers', () => workersOf(url), (w) => w.reporting === 2);
+    for (let round = 0; round < 3; round++) {
+      const before = await workersOf(url);
+      const slot = String(round % 2);
+      const killed = (await (await fetch(`${url}/kill?slot=${slot}`)).json()) as { scrapes: number };
+      expect(killed.scrapes).toBeGreaterThan(0);
+      await until('the killed worker to be replaced', () => workersOf(url), (w) => w.reporting === 2 && w.pids[slot] !== before.pids[slot]);
+    }
+    expect(child.exitCode).toBeNull();
+    expect(sampleValue(await scrape(url), 'cluster_workers_exited_total')).toBe(3);
   }, 60_000);
 
   it('answers a scrape with the workers that answered when one does not, within the collect timeout', async () => {

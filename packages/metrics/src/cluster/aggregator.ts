@@ -104,7 +104,7 @@ class Aggregator implements ClusterAggregator {
   private listenToCluster(): void {
     const onMessage = (worker: ClusterWorker, message: unknown): void => {
       if (isMetricsReady(message)) {
-        if (!this.peers.has(worker)) this.peers.set(worker, this.newPeer(worker, message.worker, (request) => worker.send(request)));
+        if (!this.peers.has(worker)) this.peers.set(worker, this.newPeer(worker, message.worker, (request) => sendToClusterWorker(worker, request)));
       } else if (isMetricsSnapshot(message)) {
         this.received(worker, message);
       }
@@ -256,3 +256,15 @@ class Aggregator implements ClusterAggregator {
 export function createClusterAggregator(options: ClusterAggregatorOptions = {}): ClusterAggregator {
   return new Aggregator(options);
 }
+
+/**
+ * Asks a cluster worker over IPC. A worker killed between two scrapes leaves a closed channel; without a
+ * callback Node reports that write's EPIPE as an 'error' event on the worker, which nobody listens to and
+ * which would crash the primary. The exit event retires the peer, so the failure needs no other handling.
+ */
+function sendToClusterWorker(worker: ClusterWorker, request: MetricsRequest): void {
+  if (!worker.isConnected()) return;
+  worker.send(request, undefined, undefined, ignoreSendError);
+}
+
+function ignoreSendError(): void {}

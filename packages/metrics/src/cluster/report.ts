@@ -31,8 +31,10 @@ function channel(): { channel: Channel; worker: string } {
       worker: process.env[workerSlotEnv] ?? String(cluster.worker?.id ?? process.pid),
       channel: {
         send: (message) => {
+          // The callback takes a closing channel's EPIPE, which would otherwise be an 'error' event on
+          // `process` and crash the worker; the try covers a channel already closed.
           try {
-            send(message);
+            if (process.connected) send(message, undefined, undefined, ignoreSendError);
           } catch {
             // The channel is closing: this worker is on its way out.
           }
@@ -77,3 +79,5 @@ export function reportMetricsToPrimary(source: Registry | { readonly registry: R
   found.channel.send({ type: metricsReadyType, worker });
   return () => found.channel.off(listener);
 }
+
+function ignoreSendError(): void {}
