@@ -100,14 +100,18 @@ describe('SLO rules', () => {
     expect(many.groups.filter((group) => group.name.startsWith('vigil-slo-parameters')).flatMap((group) => group.rules)).toHaveLength(120);
   });
 
-  it('read each window from the 5m series, never a raw counter over a long range', () => {
+  it('read each window from the 5m series and the period from hourly sums, never a raw counter over a long range', () => {
     const groups = sloRecordingGroups(buildModel(specWith((spec) => (spec.slos = threeSlos)), file));
     const expressions = groups.flatMap((group) => group.rules.map((rule) => rule.expr));
     for (const expr of expressions) {
-      for (const match of expr.matchAll(/([\w:]+)(?:\{[^}]*\})?\[(\w+)\]/g)) {
-        if (match[2] !== '5m') expect(match[1], expr).toMatch(/^vigil:slo_(errors|events):rate5m$/);
+      for (const match of expr.matchAll(/([\w:]+)(?:\{[^}]*\})?\[(\w+)(:\w+)?\]/g)) {
+        if (match[2] === '5m') continue;
+        // The period is summed from hourly sums, read once an hour (a subquery), so a 30d period
+        // loads 720 samples per SLO and not one per evaluation.
+        if (match[3] !== undefined) expect(`${match[1]}[${match[2]}${match[3]}]`, expr).toMatch(/^vigil:slo_(errors|events):sum1h\[\d+d:1h\]$/);
+        else expect(match[1], expr).toMatch(/^vigil:slo_(errors|events):rate5m$/);
       }
     }
-    expect(expressions.join('\n')).toContain('sum_over_time(vigil:slo_errors:rate5m{period="28d"}[28d])');
+    expect(expressions.join('\n')).toContain('sum_over_time(vigil:slo_errors:sum1h{period="28d"}[28d:1h])');
   });
 });

@@ -2,8 +2,9 @@
  * The backtest command line, for `pnpm backtest` (bin.ts) and a `vigil backtest` subcommand.
  * `pnpm backtest [--set short|full] [--only a,b] [--config PATH] [--report PATH] [--concurrency 1|2] [--timeout SECONDS]`:
  * runs the backtest, prints the totals and the scenario table, writes the full report
- * (timelines included) to `.vigil-tmp/backtest.md`, and exits 1 when an expectation is broken or a scenario ran past
- * its timeout (reported as failed, not judged; the other scenarios still run, so the run is bounded).
+ * (timelines included) to `.vigil-tmp/backtest.md`, and exits 1 when an expectation is broken or promtool could not
+ * finish a scenario (past its timeout, or any other promtool failure: reported as failed, not judged; the other
+ * scenarios still run, so the run is bounded).
  */
 import { parseArgs } from 'node:util';
 import { formatSpan } from './evaluate.js';

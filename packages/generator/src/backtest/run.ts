@@ -162,17 +162,23 @@ export async function runBacktest(options: BacktestOptions = {}): Promise<Backte
       const expectation = scenario.setup(world, resolveRoles(world, model) as Required<Roles>);
       let text: string | undefined = promtoolTestFile(rules, world.render(), world.steps, stepSeconds, world.start);
       const timeoutSeconds = options.timeoutSeconds ?? 1800;
-      let run: PromtoolRun | PromtoolTimeoutError;
+      let run: PromtoolRun | Error;
+      const began = performance.now();
       try {
         run = await runPromtool(promtool, dir, scenario.name, text, timeoutSeconds * 1000);
       } catch (error) {
-        if (!(error instanceof PromtoolTimeoutError)) throw error;
-        run = error;
+        // A scenario promtool cannot finish (past its timeout, or a query limit hit on its series)
+        // fails alone, reported with the reason; the other scenarios are still judged.
+        run = error instanceof Error ? error : new Error(String(error));
       }
       text = undefined;
       const result =
-        run instanceof PromtoolTimeoutError
-          ? unjudged(scenario, expectation, run.message, { start: world.start, horizon: world.horizon, promtoolSeconds: timeoutSeconds })
+        run instanceof Error
+          ? unjudged(scenario, expectation, run.message, {
+              start: world.start,
+              horizon: world.horizon,
+              promtoolSeconds: run instanceof PromtoolTimeoutError ? timeoutSeconds : (performance.now() - began) / 1000,
+            })
           : judge(scenario, expectation, run.firing, { stepSeconds, start: world.start, horizon: world.horizon, promtoolSeconds: run.seconds });
       done.push(result);
       if (reportPath !== undefined) {

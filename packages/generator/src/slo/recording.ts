@@ -7,8 +7,8 @@
  * - SLI at 5m: events and bad events per second from the raw series, one rule per series name
  *   for every SLO, joined on `job` (and `le`, `pipeline`) with the constant series, which gives
  *   each result the SLO's identity labels.
- * - Windows 30m to 3d and the whole period: from the 5m series (`sum_over_time`), never from
- *   raw counters over long ranges.
+ * - Windows 30m to 3d: from the 5m series (`sum_over_time`), never from raw counters over long
+ *   ranges. The whole period: from hourly sums of the 5m series, read once an hour.
  * - Burn rates and the remaining error budget: plain arithmetic with the objective.
  */
 import { catalog } from '@vigil/metrics/catalog';
@@ -120,10 +120,17 @@ function windowRules(window: SloWindow): LabelledRecordingRule[] {
 
 function budgetRules(slos: readonly SloModel[]): LabelledRecordingRule[] {
   const periods = [...new Set(slos.map((slo) => slo.period))].sort((a, b) => durationSeconds(a) - durationSeconds(b));
-  const perPeriod = periods.map(
-    (period) => `sum_over_time(${s.errors5m}{period="${period}"}[${period}]) / sum_over_time(${s.events5m}{period="${period}"}[${period}])`,
-  );
+  // Hour-aligned subquery steps pick one hourly sum per hour: disjoint hours that add up to the
+  // period. Until an SLO's first hour boundary has passed there is no pick yet, and the last hour is
+  // all there is to judge it by.
+  const perPeriod = periods.map((period) => {
+    const selector = `{period="${period}"}`;
+    const hourly = `sum_over_time(${s.errorsHour}${selector}[${period}:1h]) / sum_over_time(${s.eventsHour}${selector}[${period}:1h])`;
+    return `(${hourly})\n  or\n(${s.errorsHour}${selector} / ${s.eventsHour}${selector})`;
+  });
   return [
+    { record: s.errorsHour, expr: `sum_over_time(${s.errors5m}[1h])` },
+    { record: s.eventsHour, expr: `sum_over_time(${s.events5m}[1h])` },
     { record: s.errorRatioPeriod, expr: anyOf(perPeriod) },
     { record: s.budgetRemaining, expr: `1 - ${s.errorRatioPeriod} / (1 - ${s.objective})` },
   ];

@@ -33,7 +33,15 @@ export const sloSeries = {
   burnRate: (window: SloWindow) => `vigil:slo_burn_rate:rate${window}`,
   /** Events in the window (the evidence the burn-rate alerts require). */
   events: (window: SloWindow) => `vigil:slo_events:increase${window}`,
-  /** Error ratio over the SLO's whole period, from the 5m series. */
+  /**
+   * The 5m series summed over the last hour. Read once an hour (a `[period:1h]` subquery), they tile
+   * the period with 720 points per 30 days, where summing the 5m series itself would load one sample
+   * per evaluation: 172,800 per series at a 15s interval, past Prometheus' per-query sample limit
+   * for a fleet of SLOs.
+   */
+  errorsHour: 'vigil:slo_errors:sum1h',
+  eventsHour: 'vigil:slo_events:sum1h',
+  /** Error ratio over the SLO's whole period, from the hourly sums. */
   errorRatioPeriod: 'vigil:slo_error_ratio:period',
   /** Share of the period's error budget left: 1 untouched, 0 spent, negative overspent. */
   budgetRemaining: 'vigil:slo_error_budget_remaining:ratio',
