@@ -4,29 +4,18 @@
  * Alertmanager from the test kit, and a webhook receiver standing in for every receiver.
  * Each fault path records how long it took from the fault to the notification.
  */
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { durationSeconds, loadModel, selectImage, type Model, type SpecOverrides } from '@vigil/generator';
+import { durationSeconds, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
-import {
-  isFiring,
-  startAlertmanager,
-  startPrometheus,
-  startWebhookReceiver,
-  waitUntil,
-  type AlertmanagerInstance,
-  type Notification,
-  type PrometheusInstance,
-  type WebhookReceiver,
-} from '../src/index.js';
+import { isFiring, waitUntil, type AlertmanagerInstance, type Notification, type PrometheusInstance, type WebhookReceiver } from '../src/index.js';
 import { createCgroupRoot, type CgroupRoot } from './e2e/cgroup.js';
 import { concreteExpression, expandRecordingRules, panelExpressions, recordingRules, withoutHistory } from './e2e/dashboards.js';
 import { startLoad, type LoadGenerator } from './e2e/load.js';
 // The health package's real Redis for tests (127.0.0.1, free port, stoppable).
 import { startRedis, type RedisServer } from '../../health/test/support/servers.js';
-import { renderStack, type RenderedStack } from './e2e/render.js';
-import { withWebhookReceivers } from './e2e/receivers.js';
-import { writeTimings, type FaultTiming } from './e2e/timings.js';
+import type { RenderedStack } from './e2e/render.js';
+import { receiverPaths, withWebhookReceivers } from './e2e/receivers.js';
+import { E2eStack } from './e2e/stack.js';
 
 const specPath = 'monitoring/vigil.config.ts';
 const notificationTimeoutMs = 90_000;
@@ -43,8 +32,8 @@ let apiRedis: RedisServer | undefined;
 /** The container limits every service reads (VIGIL_CGROUP_ROOT), so limit panels have data on any host. */
 let cgroupRoot: CgroupRoot | undefined;
 let model: Model;
-const renders: RenderedStack[] = [];
-const timings: FaultTiming[] = [];
+let rendered: RenderedStack;
+const stack = new E2eStack('alerting');
 
 /** The spec's services and what each runs, as the example service's env expects. */
 function serviceEnv(name: string, spec: Model): Record<string, string> {
@@ -76,12 +65,7 @@ function teamOf(labels: { service?: string; pipeline?: string }): string {
   return owner;
 }
 
-function receiversFor(priority: 'P1' | 'P2', labels: { service?: string; pipeline?: string }): string[] {
-  const team = model.teams.find((candidate) => candidate.name === teamOf(labels));
-  return [...((priority === 'P1' ? team?.pageReceivers : team?.ticketReceivers) ?? [])];
-}
-
-/** Waits for `alertname` with `labels` to reach one of the priority's receivers, and records the time since `faultAt`. */
+/** Waits for `alertname` with `labels` at one of the receivers of its owner's `priority`, and records the time since `faultAt`. */
 async function expectNotification(
   path: string,
   alertname: string,
@@ -89,53 +73,30 @@ async function expectNotification(
   priority: 'P1' | 'P2',
   faultAt: number,
 ): Promise<Notification> {
-  const expected = receiversFor(priority, labels).map((name) => `/${name}`);
-  const predicate = isFiring(alertname, labels as Record<string, string>);
-  const notification = await receiver.waitFor(predicate, notificationTimeoutMs).catch(async (error: unknown) => {
-    const firing = (await prometheus.alerts()).filter((alert) => alert.labels.alertname === alertname);
-    throw new Error(`${path}: ${(error as Error).message}\nPrometheus alerts named ${alertname}: ${JSON.stringify(firing)}`);
-  });
-  expect(expected).toContain(notification.path);
+  const at = receiverPaths(model, priority, teamOf(labels));
+  const notification = await stack.expectNotification(receiver, { path, alertname, labels: labels as Record<string, string>, at, faultAt, timeoutMs: notificationTimeoutMs });
   expect(notification.payload.alerts.find((alert) => alert.labels.alertname === alertname)?.labels.priority).toBe(priority);
-  const elapsed = notification.receivedAt - faultAt;
-  timings.push({ path, alert: alertname, receiver: notification.payload.receiver, faultToNotificationMs: elapsed });
   return notification;
 }
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
+  receiver = await stack.receiver();
   const specModel = await loadModel(specPath, { profile: 'e2e' });
-  apiRedis = await startRedis();
-  cgroupRoot = createCgroupRoot();
+  apiRedis = stack.own(await startRedis(), (redis) => redis.close());
+  cgroupRoot = stack.own(createCgroupRoot(), (root) => root.remove());
   for (const service of specModel.services) {
-    services[service.name] = await startExampleService(service.name, serviceEnv(service.name, specModel));
+    services[service.name] = stack.own(await startExampleService(service.name, serviceEnv(service.name, specModel)), (started) => started.stop());
   }
   // Alertmanager first (its config does not depend on Prometheus), then Prometheus pointed at it.
-  const forAlertmanager = await renderStack(await buildE2eModel([]));
-  renders.push(forAlertmanager);
-  alertmanager = await startAlertmanager({ config: forAlertmanager.alertmanagerConfig, image: selectImage(specModel, 'alertmanager') });
+  const unrouted = await buildE2eModel([]);
+  alertmanager = await stack.alertmanager(await stack.render(unrouted), unrouted);
   model = await buildE2eModel([alertmanager.address]);
-  const rendered = await renderStack(model);
-  renders.push(rendered);
-  prometheus = await startPrometheus({
-    config: rendered.prometheusConfig,
-    rulesFiles: rendered.ruleFiles,
-    image: selectImage(model, 'prometheus'),
-  });
-  load = startLoad(Object.values(services).map((service) => service.url), { everyMs: 100, maxInFlight: 90 });
+  rendered = await stack.render(model);
+  prometheus = await stack.prometheus(rendered, model);
+  load = stack.own(startLoad(Object.values(services).map((service) => service.url), { everyMs: 100, maxInFlight: 90 }), (started) => started.stop());
 }, 120_000);
 
-afterAll(async () => {
-  await load?.stop();
-  await Promise.allSettled(Object.values(services).map((service) => service.stop()));
-  await apiRedis?.close();
-  await prometheus?.stop();
-  await alertmanager?.stop();
-  await receiver?.stop();
-  for (const rendered of renders) rmSync(rendered.dir, { recursive: true, force: true });
-  cgroupRoot?.remove();
-  writeTimings('alerting', prometheus?.launcher ?? 'unknown', timings);
-});
+afterAll(() => stack.teardown());
 
 describe('end to end on a real Prometheus and Alertmanager', () => {
   it('scrapes every service of the spec and loads the generated rules without errors', async () => {
@@ -155,14 +116,14 @@ describe('end to end on a real Prometheus and Alertmanager', () => {
   }, 60_000);
 
   it('every expression of every dashboard panel returns at least one series', async () => {
-    const rendered = renders.at(-1);
-    const expressions = (rendered?.dashboards ?? []).filter((dashboard) => !exporterDashboards.has(dashboard.path)).flatMap((dashboard) =>
+    
+    const expressions = rendered.dashboards.filter((dashboard) => !exporterDashboards.has(dashboard.path)).flatMap((dashboard) =>
       panelExpressions(dashboard.json).map((entry) => ({ ...entry, dashboard: dashboard.path, query: concreteExpression(withoutHistory(entry.expr)) })),
     );
     expect(expressions.length).toBeGreaterThan(10);
     // No exemptions: the services read their container limits from cgroupRoot, so the memory and
     // CPU limit panels (and the rules behind them) must show data like every other panel.
-    const recorded = recordingRules(rendered?.ruleFiles ?? []);
+    const recorded = recordingRules(rendered.ruleFiles);
     const reading = (metric: string) => expressions.filter((entry) => expandRecordingRules(entry.query, recorded).includes(metric));
     expect(reading('container_memory_limit_bytes').length).toBeGreaterThanOrEqual(2);
     expect(reading('container_cpu_limit_cores').length).toBeGreaterThanOrEqual(1);

@@ -13,28 +13,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type Model, type SpecOverrides } from '@vigil/generator';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
-import { prometheusFeatureFlags } from '../../generator/src/prometheus/config.js';
 // The health package's real PostgreSQL and Redis for tests (127.0.0.1, free port, stoppable).
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../health/test/support/servers.js';
 import {
-  isFiring,
   nodeExporterDefaultMountPointsExclude,
-  startAlertmanager,
   startNodeExporter,
   startPostgresExporter,
-  startPrometheus,
   startRedisExporter,
-  startWebhookReceiver,
   waitUntil,
-  type AlertmanagerInstance,
   type ExporterInstance,
   type PrometheusInstance,
   type WebhookReceiver,
 } from '../src/index.js';
 import { concreteExpression, panelExpressions } from './e2e/dashboards.js';
-import { renderStack, type RenderedStack } from './e2e/render.js';
+import type { RenderedStack } from './e2e/render.js';
 import { receiverPaths, withWebhookReceivers } from './e2e/receivers.js';
-import { writeTimings, type FaultTiming } from './e2e/timings.js';
+import { E2eStack } from './e2e/stack.js';
 import { mountFullTmpfs, type FullTmpfs } from './e2e/tmpfs.js';
 
 const specPath = 'monitoring/vigil.config.ts';
@@ -48,13 +42,12 @@ let redis: RedisServer | undefined;
 const exporters: { node?: ExporterInstance; postgres?: ExporterInstance; redis?: ExporterInstance } = {};
 let api: ExampleService | undefined;
 let receiver: WebhookReceiver;
-let alertmanager: AlertmanagerInstance | undefined;
 let prometheus: PrometheusInstance | undefined;
 let model: Model;
 let stagingParent: string | undefined;
 let tmpfs: FullTmpfs | undefined;
-const renders: RenderedStack[] = [];
-const timings: FaultTiming[] = [];
+let rendered: RenderedStack;
+const stack = new E2eStack('exporters');
 
 function dependencyOf(kind: 'postgres' | 'redis') {
   const found = model.dependencies.find((dependency) => dependency.kind === kind);
@@ -80,52 +73,34 @@ async function buildModel(alertmanagers: readonly string[]): Promise<Model> {
 
 /** Waits for `alertname` with `labels` at the receivers the spec routes the team's `priority` to; records the time since `faultAt`. */
 async function expectRouted(path: string, alertname: string, labels: Record<string, string>, priority: 'P1' | 'P2', team: string, faultAt: number): Promise<void> {
-  const notification = await receiver.waitFor(isFiring(alertname, labels), notificationTimeoutMs).catch(async (error: unknown) => {
-    const inPrometheus = (await prometheus!.alerts()).filter((alert) => alert.labels.alertname === alertname);
-    throw new Error(`${path}: ${(error as Error).message}\nPrometheus alerts named ${alertname}: ${JSON.stringify(inPrometheus)}`);
-  });
-  expect(receiverPaths(model, priority, team)).toContain(notification.path);
+  const notification = await stack.expectNotification(receiver, { path, alertname, labels, at: receiverPaths(model, priority, team), faultAt, timeoutMs: notificationTimeoutMs });
   const alert = notification.payload.alerts.find((candidate) => candidate.labels.alertname === alertname);
   expect(alert?.labels).toMatchObject({ priority, team });
-  timings.push({ path, alert: alertname, receiver: notification.payload.receiver, faultToNotificationMs: notification.receivedAt - faultAt });
 }
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  postgres = await startPostgres();
-  redis = await startRedis();
+  receiver = await stack.receiver();
+  postgres = stack.own(await startPostgres(), (server) => server.close());
+  redis = stack.own(await startRedis(), (server) => server.close());
   // The staged tmpfs stays invisible to the node exporter until it is moved into view.
-  stagingParent = mkdtempSync(join(tmpdir(), 'vigil-disk-hidden-'));
+  stagingParent = stack.own(mkdtempSync(join(tmpdir(), 'vigil-disk-hidden-')), (path) => rmSync(path, { recursive: true, force: true }));
   const hidden = `^${stagingParent.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`;
-  exporters.node = await startNodeExporter({ mountPointsExclude: `(${nodeExporterDefaultMountPointsExclude})|(${hidden})` });
-  exporters.postgres = await startPostgresExporter({ address: `127.0.0.1:${postgres.port}`, user: postgres.user, password: postgres.password, database: postgres.database });
-  exporters.redis = await startRedisExporter({ address: `127.0.0.1:${redis.port}` });
-  api = await startExampleService('api', { DATABASE_URL: postgres.connectionString, REDIS_URL: redis.url, HEALTH_REFRESH_MS: '500' });
-  const forAlertmanager = await renderStack(await buildModel([]));
-  renders.push(forAlertmanager);
-  alertmanager = await startAlertmanager({ config: forAlertmanager.alertmanagerConfig });
+  const stopExporter = (exporter: ExporterInstance): Promise<void> => exporter.stop();
+  exporters.node = stack.own(await startNodeExporter({ mountPointsExclude: `(${nodeExporterDefaultMountPointsExclude})|(${hidden})` }), stopExporter);
+  exporters.postgres = stack.own(
+    await startPostgresExporter({ address: `127.0.0.1:${postgres.port}`, user: postgres.user, password: postgres.password, database: postgres.database }),
+    stopExporter,
+  );
+  exporters.redis = stack.own(await startRedisExporter({ address: `127.0.0.1:${redis.port}` }), stopExporter);
+  api = stack.own(await startExampleService('api', { DATABASE_URL: postgres.connectionString, REDIS_URL: redis.url, HEALTH_REFRESH_MS: '500' }), (service) => service.stop());
+  const unrouted = await buildModel([]);
+  const alertmanager = await stack.alertmanager(await stack.render(unrouted), unrouted);
   model = await buildModel([alertmanager.address]);
-  const rendered = await renderStack(model);
-  renders.push(rendered);
-  prometheus = await startPrometheus({ config: rendered.prometheusConfig, rulesFiles: rendered.ruleFiles, extraArgs: prometheusFeatureFlags });
+  rendered = await stack.render(model);
+  prometheus = await stack.prometheus(rendered, model);
 }, 120_000);
 
-afterAll(async () => {
-  try {
-    tmpfs?.remove();
-  } finally {
-    await prometheus?.stop();
-    await alertmanager?.stop();
-    await api?.stop();
-    await Promise.allSettled(Object.values(exporters).map((exporter) => exporter.stop()));
-    await redis?.close();
-    await postgres?.close();
-    await receiver?.stop();
-    for (const rendered of renders) rmSync(rendered.dir, { recursive: true, force: true });
-    if (stagingParent) rmSync(stagingParent, { recursive: true, force: true });
-    writeTimings('exporters', prometheus?.launcher ?? 'local', timings);
-  }
-});
+afterAll(() => stack.teardown());
 
 describe('real exporters on loopback, scraped by the generated config', () => {
   it('scrapes the node, postgres and redis exporters with the spec jobs, and they reach their servers', async () => {
@@ -143,8 +118,7 @@ describe('real exporters on loopback, scraped by the generated config', () => {
   }, 60_000);
 
   it('every panel expression of the hosts and dependencies dashboards returns data', async () => {
-    const rendered = renders.at(-1)!;
-    expect(rendered.dashboards.map((dashboard) => dashboard.path)).toEqual(expect.arrayContaining(exporterDashboards));
+        expect(rendered.dashboards.map((dashboard) => dashboard.path)).toEqual(expect.arrayContaining(exporterDashboards));
     const expressions = rendered.dashboards
       .filter((dashboard) => exporterDashboards.includes(dashboard.path))
       .flatMap((dashboard) => panelExpressions(dashboard.json).map((entry) => ({ key: `${dashboard.path} / ${entry.panel} / ${entry.expr}`, query: concreteExpression(entry.expr) })));
@@ -165,7 +139,7 @@ describe('real exporters on loopback, scraped by the generated config', () => {
   }, 60_000);
 
   it('a filesystem filled past 90% fires NodeFilesystemAlmostOutOfSpace at the hosts team’s P2 receivers', async () => {
-    tmpfs = mountFullTmpfs({ stagingParent: stagingParent!, ...disk });
+    tmpfs = stack.own(mountFullTmpfs({ stagingParent: stagingParent!, ...disk }), (mounted) => mounted.remove());
     const faultAt = Date.now();
     tmpfs.show();
     const hosts = model.hosts!;

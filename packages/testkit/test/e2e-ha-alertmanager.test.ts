@@ -7,15 +7,11 @@
  *   worker: a silence made on one peer holds on the other, nothing is notified;
  *   ingest: the peer that would notify first is killed while the alert fires, the other notifies.
  */
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { durationSeconds, loadModel, selectImage, type Model, type SpecOverrides } from '@vigil/generator';
-import { prometheusFeatureFlags } from '../../generator/src/prometheus/config.js';
 import {
   isFiring,
   startAlertmanagerCluster,
-  startPrometheus,
-  startWebhookReceiver,
   waitUntil,
   type AlertmanagerCluster,
   type AlertmanagerInstance,
@@ -24,8 +20,8 @@ import {
 } from '../src/index.js';
 import { startMetricsTarget, type MetricsTarget } from './e2e/metrics-target.js';
 import { withWebhookReceivers } from './e2e/receivers.js';
-import { renderStack, type RenderedStack } from './e2e/render.js';
-import { writeTimings, type FaultTiming } from './e2e/timings.js';
+import type { RenderedStack } from './e2e/render.js';
+import { E2eStack } from './e2e/stack.js';
 
 const specPath = 'monitoring/vigil.config.ts';
 const notificationTimeoutMs = 60_000;
@@ -39,8 +35,9 @@ let cluster: AlertmanagerCluster;
 let prometheus: PrometheusInstance;
 let model: Model;
 const targets: Record<string, MetricsTarget> = {};
-const renders: RenderedStack[] = [];
-const timings: FaultTiming[] = [];
+let rendered: RenderedStack;
+const stack = new E2eStack('ha-alertmanager');
+const timings = stack.timings;
 
 async function buildModel(alertmanagers: readonly string[] | undefined): Promise<Model> {
   const overrides: SpecOverrides = {
@@ -64,39 +61,28 @@ function waitForAlertOn(peer: AlertmanagerInstance, service: string, accept: (si
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
+  receiver = await stack.receiver();
   const specModel = await loadModel(specPath, { profile: 'e2e' });
-  for (const service of specModel.services) targets[service.name] = await startMetricsTarget();
+  for (const service of specModel.services) targets[service.name] = stack.own(await startMetricsTarget(), (target) => target.stop());
   // The Alertmanager config does not depend on the replicas; the peers' addresses are known once they run.
-  const forAlertmanager = await renderStack(await buildModel(undefined));
-  renders.push(forAlertmanager);
-  cluster = await startAlertmanagerCluster({ peers: 2, config: forAlertmanager.alertmanagerConfig, image: selectImage(specModel, 'alertmanager') });
+  const forAlertmanager = await stack.render(await buildModel(undefined));
+  cluster = stack.own(
+    await startAlertmanagerCluster({ peers: 2, config: forAlertmanager.alertmanagerConfig, image: selectImage(specModel, 'alertmanager') }),
+    (started) => started.stop(),
+  );
   model = await buildModel(cluster.addresses);
-  const rendered = await renderStack(model);
-  renders.push(rendered);
-  prometheus = await startPrometheus({
-    config: rendered.prometheusConfig,
-    rulesFiles: rendered.ruleFiles,
-    image: selectImage(model, 'prometheus'),
-    extraArgs: prometheusFeatureFlags,
-  });
+  rendered = await stack.render(model);
+  prometheus = await stack.prometheus(rendered, model);
   // Rendering and starting three binaries take long on a loaded machine.
 }, 240_000);
 
-afterAll(async () => {
-  await prometheus?.stop();
-  await cluster?.stop();
-  await receiver?.stop();
-  await Promise.allSettled(Object.values(targets).map((target) => target.stop()));
-  for (const rendered of renders) rmSync(rendered.dir, { recursive: true, force: true });
-  writeTimings('ha-alertmanager', prometheus?.launcher ?? 'unknown', timings);
-});
+afterAll(() => stack.teardown());
 
 describe('an HA Alertmanager of two gossip-clustered peers', () => {
   it('the generated prometheus.yml sends to each peer, and Prometheus discovers both', async () => {
     const alerting = model.prometheus.alertmanagers;
     expect(alerting).toEqual(cluster.addresses);
-    expect(renders.at(-1)?.prometheusConfig.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: [...cluster.addresses] }] }] });
+    expect(rendered.prometheusConfig.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: [...cluster.addresses] }] }] });
     const expected = cluster.peers.map((peer) => `${peer.url}/api/v2/alerts`).sort();
     await waitUntil(async () => JSON.stringify((await prometheus.alertmanagers()).active.sort()) === JSON.stringify(expected), {
       timeoutMs: 30_000,

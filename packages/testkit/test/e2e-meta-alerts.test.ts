@@ -7,27 +7,13 @@
  *   - an alert routed to a receiver on a closed loopback port fires AlertmanagerFailedToSendAlerts.
  * Both meta-alerts must reach the stack team's working receiver.
  */
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, findRepoRoot, loadSpec, selectImage, type Model, type SpecOverrides } from '@vigil/generator';
-import { prometheusFeatureFlags } from '../../generator/src/prometheus/config.js';
-import {
-  freePort,
-  isFiring,
-  startAlertmanager,
-  startPrometheus,
-  startWebhookReceiver,
-  waitUntil,
-  type AlertmanagerInstance,
-  type Notification,
-  type PrometheusInstance,
-  type WebhookReceiver,
-} from '../src/index.js';
+import { buildModel, findRepoRoot, loadSpec, type Model, type SpecOverrides } from '@vigil/generator';
+import { freePort, isFiring, waitUntil, type AlertmanagerInstance, type Notification, type PrometheusInstance, type WebhookReceiver } from '../src/index.js';
 import { startMetricsTarget, type MetricsTarget } from './e2e/metrics-target.js';
 import { withWebhookReceivers } from './e2e/receivers.js';
-import { renderStack, type RenderedStack } from './e2e/render.js';
-import { writeTimings, type FaultTiming } from './e2e/timings.js';
+import { E2eStack } from './e2e/stack.js';
 
 const specPath = 'monitoring/vigil.config.ts';
 const notificationTimeoutMs = 90_000;
@@ -40,8 +26,7 @@ let alertmanager: AlertmanagerInstance;
 let prometheus: PrometheusInstance;
 let unreachableUrl: string;
 const targets: MetricsTarget[] = [];
-const renders: RenderedStack[] = [];
-const timings: FaultTiming[] = [];
+const stack = new E2eStack('meta-alerts');
 
 const extraRules = {
   alerts: [
@@ -91,33 +76,23 @@ async function buildE2eModel(options: { readonly prometheusTargets?: readonly st
 /** Waits for a firing `alertname` notification at one of the stack team's P1 receivers. */
 async function expectMetaAlert(model: Model, path: string, alertname: string, labels: Record<string, string>, faultAt: number): Promise<Notification> {
   const team = model.teams.find((candidate) => candidate.name === model.selfMonitoring.team)!;
-  const notification = await receiver.waitFor(isFiring(alertname, labels), notificationTimeoutMs).catch(async (error: unknown) => {
-    const firing = (await prometheus.alerts()).filter((alert) => alert.labels.alertname === alertname);
-    throw new Error(`${path}: ${(error as Error).message}\nPrometheus alerts named ${alertname}: ${JSON.stringify(firing)}`);
-  });
-  expect(team.pageReceivers.map((name) => `/${name}`)).toContain(notification.path);
-  timings.push({ path, alert: alertname, receiver: notification.payload.receiver, faultToNotificationMs: notification.receivedAt - faultAt });
-  return notification;
+  return stack.expectNotification(receiver, { path, alertname, labels, at: team.pageReceivers.map((name) => `/${name}`), faultAt, timeoutMs: notificationTimeoutMs });
 }
 
 let faultAt = 0;
 let faulty: Model;
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
+  receiver = await stack.receiver();
   // Free a moment ago and closed since: connections to it are refused.
   unreachableUrl = `http://127.0.0.1:${await freePort()}/`;
-  for (let index = 0; index < 3; index += 1) targets.push(await startMetricsTarget());
+  for (let index = 0; index < 3; index += 1) targets.push(stack.own(await startMetricsTarget(), (target) => target.stop()));
   const base = await buildE2eModel({ alertmanagers: [], faults: false });
-  const forAlertmanager = await renderStack(base);
-  renders.push(forAlertmanager);
-  alertmanager = await startAlertmanager({ config: forAlertmanager.alertmanagerConfig, image: selectImage(base, 'alertmanager') });
+  alertmanager = await stack.alertmanager(await stack.render(base), base);
   // Prometheus scrapes itself at the address it gets once started: start with a closed port there, then reload.
-  const first = await renderStack(await buildE2eModel({ alertmanagers: [alertmanager.address], prometheusTargets: [`127.0.0.1:${await freePort()}`], faults: false }));
-  renders.push(first);
-  prometheus = await startPrometheus({ config: first.prometheusConfig, rulesFiles: first.ruleFiles, image: selectImage(base, 'prometheus'), extraArgs: prometheusFeatureFlags });
-  const healthy = await renderStack(await buildE2eModel({ alertmanagers: [alertmanager.address], prometheusTargets: [prometheus.address], faults: false }));
-  renders.push(healthy);
+  const selfUnknown = await buildE2eModel({ alertmanagers: [alertmanager.address], prometheusTargets: [`127.0.0.1:${await freePort()}`], faults: false });
+  prometheus = await stack.prometheus(await stack.render(selfUnknown), selfUnknown);
+  const healthy = await stack.render(await buildE2eModel({ alertmanagers: [alertmanager.address], prometheusTargets: [prometheus.address], faults: false }));
   await prometheus.reload(healthy.prometheusConfig, healthy.ruleFiles);
   await waitUntil(async () => (await prometheus.query(`up{job="prometheus",instance="${prometheus.address}"} == 1`)).length === 1, {
     timeoutMs: 30_000,
@@ -125,20 +100,12 @@ beforeAll(async () => {
   });
   // The faults: the extra rules, rendered with the spec and loaded by a reload.
   faulty = await buildE2eModel({ alertmanagers: [alertmanager.address], prometheusTargets: [prometheus.address], faults: true });
-  const withFaults = await renderStack(faulty);
-  renders.push(withFaults);
+  const withFaults = await stack.render(faulty);
   faultAt = Date.now();
   await prometheus.reload(withFaults.prometheusConfig, withFaults.ruleFiles);
 }, 240_000);
 
-afterAll(async () => {
-  await prometheus?.stop();
-  await alertmanager?.stop();
-  await receiver?.stop();
-  await Promise.allSettled(targets.map((target) => target.stop()));
-  for (const rendered of renders) rmSync(rendered.dir, { recursive: true, force: true });
-  writeTimings('meta-alerts', prometheus?.launcher ?? 'unknown', timings);
-});
+afterAll(() => stack.teardown());
 
 describe('meta-alerts on a real Prometheus and Alertmanager', () => {
   it('a rule failing at evaluation fires PrometheusRuleFailures to the stack team', async () => {

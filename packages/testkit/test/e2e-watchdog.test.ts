@@ -3,39 +3,25 @@
  * its heartbeat receiver at the repeat interval of the spec's e2e profile, the heartbeats stop
  * when Prometheus is killed, and the checker notices within two intervals.
  */
-import { rmSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { durationSeconds, loadModel } from '@vigil/generator';
-import { prometheusFeatureFlags } from '../../generator/src/prometheus/config.js';
-import { startAlertmanager, startPrometheus, startWebhookReceiver, watchHeartbeats, type AlertmanagerInstance, type PrometheusInstance, type WebhookReceiver } from '../src/index.js';
-import { renderStack, type RenderedStack } from './e2e/render.js';
+import { watchHeartbeats } from '../src/index.js';
+import { E2eStack } from './e2e/stack.js';
 
-let receiver: WebhookReceiver | undefined;
-let alertmanager: AlertmanagerInstance | undefined;
-let prometheus: PrometheusInstance | undefined;
-const renders: RenderedStack[] = [];
+const stack = new E2eStack('watchdog');
 
-afterAll(async () => {
-  await prometheus?.stop().catch(() => undefined);
-  await alertmanager?.stop();
-  await receiver?.stop();
-  for (const rendered of renders) rmSync(rendered.dir, { recursive: true, force: true });
-});
+afterAll(() => stack.teardown());
 
 it('Watchdog heartbeats at its repeat interval, stop when Prometheus dies, and the checker notices within two intervals', async () => {
-  receiver = await startWebhookReceiver();
+  const receiver = await stack.receiver();
   const forAlertmanager = await loadModel('monitoring/vigil.config.ts', { profile: 'e2e', overrides: { watchdog: { url: `${receiver.url}/heartbeat`, repeatInterval: '4s' } } });
   const periodMs = durationSeconds(forAlertmanager.watchdog!.repeatInterval) * 1000;
-  const amRender = await renderStack(forAlertmanager);
-  renders.push(amRender);
-  alertmanager = await startAlertmanager({ config: amRender.alertmanagerConfig });
+  const alertmanager = await stack.alertmanager(await stack.render(forAlertmanager), forAlertmanager);
   const model = await loadModel('monitoring/vigil.config.ts', {
     profile: 'e2e',
     overrides: { watchdog: { url: `${receiver.url}/heartbeat`, repeatInterval: '4s' }, prometheus: { alertmanagers: [alertmanager.address] } },
   });
-  const rendered = await renderStack(model);
-  renders.push(rendered);
-  prometheus = await startPrometheus({ config: rendered.prometheusConfig, rulesFiles: rendered.ruleFiles, extraArgs: prometheusFeatureFlags });
+  const prometheus = await stack.prometheus(await stack.render(model), model);
   const checker = watchHeartbeats(receiver, { path: '/heartbeat', periodMs });
   await receiver.waitFor((notification) => checker.beats().length >= 3 && notification.path === '/heartbeat', 60_000);
   const beats = checker.beats();
@@ -48,7 +34,6 @@ it('Watchdog heartbeats at its repeat interval, stop when Prometheus dies, and t
   expect(checker.overdue()).toBe(false);
   const killedAt = Date.now();
   await prometheus.stop();
-  prometheus = undefined;
   // Alertmanager keeps the alert until its endsAt (Prometheus sets it ahead by 4 resend delays), so allow that too.
   const noticedAt = await checker.waitUntilOverdue(6 * periodMs);
   const lastBeat = checker.beats().at(-1)!;
