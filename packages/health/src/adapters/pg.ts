@@ -11,10 +11,23 @@ export interface PgPoolClientLike {
 }
 
 /**
- * The parts of a `pg` Pool or Client the check uses, typed structurally so this package
- * never imports `pg` (an optional peer dependency).
+ * Where a pg.Client connects (its own fields) or a pg.Pool's clients connect (its `options`).
+ * `| undefined` throughout: pg declares them so, and a user's exactOptionalPropertyTypes must
+ * still accept a real pg.Pool or pg.Client.
  */
-export interface PgQueryable {
+interface PgConnectionFields {
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly database?: string | undefined;
+  readonly user?: string | undefined;
+  readonly password?: unknown;
+}
+
+/**
+ * The parts of a `pg` Pool or Client the check uses, typed structurally so this package
+ * never imports `pg` (an optional peer dependency). The connection fields are pg.Client's.
+ */
+export interface PgQueryable extends PgConnectionFields {
   query(text: string): Promise<unknown>;
   /** pg.Pool: checks a client out (pg.Client's `connect()` resolves to nothing and is not used). */
   connect?(): Promise<unknown>;
@@ -24,24 +37,12 @@ export interface PgQueryable {
   readonly waitingCount?: number | undefined;
   /** pg.Pool configuration. */
   readonly options?: PgConnectionConfig | undefined;
-  /** pg.Client connection fields. `| undefined` throughout: pg declares them so, and a user's
-   * exactOptionalPropertyTypes must still accept a real pg.Pool or pg.Client. */
-  readonly host?: string | undefined;
-  readonly port?: number | undefined;
-  readonly database?: string | undefined;
-  readonly user?: string | undefined;
-  readonly password?: unknown;
 }
 
-interface PgConnectionConfig {
+interface PgConnectionConfig extends PgConnectionFields {
   /** pg.Pool: how long `connect()` waits for a connection; required, see {@link pgCheck}. */
   readonly connectionTimeoutMillis?: number | undefined;
   readonly connectionString?: string | undefined;
-  readonly host?: string | undefined;
-  readonly port?: number | undefined;
-  readonly database?: string | undefined;
-  readonly user?: string | undefined;
-  readonly password?: unknown;
 }
 
 export interface PgCheckOptions {
