@@ -52,12 +52,13 @@ export function inputClasses(): { readonly name: string; readonly file: string; 
   ];
 }
 
-function timed(args: readonly string[]): Promise<{ seconds: number; megabytes: number; code: number }> {
+/** Wall and CPU (user + system) seconds: on a shared machine the CPU figure is the one other jobs do not move. */
+function timed(args: readonly string[]): Promise<{ seconds: number; cpuSeconds: number; megabytes: number; code: number }> {
   return new Promise((resolve) => {
-    execFile('/usr/bin/time', ['-f', 'vigil-bench %e %M', process.execPath, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, _stdout, stderr) => {
-      const match = /vigil-bench ([\d.]+) (\d+)/.exec(stderr);
+    execFile('/usr/bin/time', ['-f', 'vigil-bench %e %M %U %S', process.execPath, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, _stdout, stderr) => {
+      const match = /vigil-bench ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       const code = error === null ? 0 : typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1;
-      resolve({ seconds: match ? Number(match[1]) : Number.NaN, megabytes: match ? Number(match[2]) / 1024 : Number.NaN, code });
+      resolve({ seconds: match ? Number(match[1]) : Number.NaN, cpuSeconds: match ? Number(match[3]) + Number(match[4]) : Number.NaN, megabytes: match ? Number(match[2]) / 1024 : Number.NaN, code });
     });
   });
 }
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     await timed([launcher, '--help']);
     const bare = [];
     for (let run = 0; run < runs; run++) bare.push(await timed([launcher, '--help']));
-    console.log(`process start alone (--help): ${median(bare.map((result) => result.seconds)).toFixed(2)} s, ${median(bare.map((result) => result.megabytes)).toFixed(0)} MB`);
+    console.log(`process start alone (--help): ${median(bare.map((result) => result.seconds)).toFixed(2)} s (CPU ${median(bare.map((result) => result.cpuSeconds)).toFixed(2)} s), ${median(bare.map((result) => result.megabytes)).toFixed(0)} MB`);
     console.log(`input class (exit code): median wall s, peak RSS MB over ${runs} runs; target <= ${targetSeconds} s and <= ${targetMegabytes} MB`);
     for (const input of inputClasses()) {
       const path = join(workspace, input.file);
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
       const seconds = median(results.map((result) => result.seconds));
       const megabytes = median(results.map((result) => result.megabytes));
       const pass = seconds <= targetSeconds && megabytes <= targetMegabytes;
-      console.log(`  ${input.name} (${(input.content.length / 1024).toFixed(0)} kB, exit ${results[0]!.code}): ${seconds.toFixed(2)} s, ${megabytes.toFixed(0)} MB ${pass ? 'PASS' : 'FAIL'}`);
+      const cpuSeconds = median(results.map((result) => result.cpuSeconds));
+      console.log(`  ${input.name} (${(input.content.length / 1024).toFixed(0)} kB, exit ${results[0]!.code}): ${seconds.toFixed(2)} s (CPU ${cpuSeconds.toFixed(2)} s), ${megabytes.toFixed(0)} MB ${pass ? 'PASS' : 'FAIL'}`);
     }
   } finally {
     await rm(workspace, { recursive: true, force: true });

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRepoRoot, maxFieldsPerObject, maxNameLength, maxSamplesPerWindow } from '../src/index.js';
+import { jsonFieldCountProblems } from '../src/spec/bounds.js';
+import { formatProblem } from '../src/spec/errors.js';
 import { problemsOf, specWith } from './spec-fixtures.js';
 
 const run = promisify(execFile);
@@ -29,6 +31,21 @@ describe('spec bounds', () => {
     }
     const nested = problemsOf(specWith((spec) => (spec.services[0].alerts = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`x${i}`, 1])))));
     expect(nested).toEqual([`${file}: services[0].alerts: has 2000 fields; at most ${maxFieldsPerObject} are allowed in one object`]);
+  });
+
+  it('refuses a JSON spec of too many fields from its text, before parsing it, with the same lines', () => {
+    const wide = (count: number): Record<string, number> => Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}`, i]));
+    const cases = [
+      { spec: specWith((spec) => Object.assign(spec, wide(250_000))), lines: 1 },
+      { spec: specWith((spec) => (spec.services[1].alerts = { ...wide(1500), 'odd "key"': 1 })), lines: 1 },
+      { spec: specWith((spec) => (spec.teams[0]['a.b'] = [1, 'x,y', { ':': wide(maxFieldsPerObject + 1) }])), lines: 1 },
+      { spec: specWith((spec) => (spec.services[0].alerts = wide(maxFieldsPerObject))), lines: 0 },
+    ];
+    for (const { spec, lines } of cases) {
+      const fromText = jsonFieldCountProblems(JSON.stringify(spec), file).map((problem) => formatProblem(problem));
+      expect(fromText).toHaveLength(lines);
+      if (lines > 0) expect(fromText).toEqual(problemsOf(spec));
+    }
   });
 
   it('rejects a window or for longer than the sample limit at the scrape interval, naming both', () => {

@@ -87,9 +87,16 @@ function inhibitRules(model: Model): Record<string, unknown>[] {
     },
   ];
   // A service that is down silences the alerts of the pipelines it runs, whose labels name the pipeline only.
+  // Grouped once: a per-service filter over every pipeline is quadratic in the fleet.
+  const pipelinesByService = new Map<string, string[]>();
+  for (const pipeline of model.pipelines) {
+    const names = pipelinesByService.get(pipeline.service);
+    if (names === undefined) pipelinesByService.set(pipeline.service, [pipeline.name]);
+    else names.push(pipeline.name);
+  }
   for (const service of model.services) {
-    const pipelines = model.pipelines.filter((pipeline) => pipeline.service === service.name).map((pipeline) => pipeline.name);
-    if (pipelines.length === 0) continue;
+    const pipelines = pipelinesByService.get(service.name);
+    if (pipelines === undefined) continue;
     rules.push({
       source_matchers: ['alertname="ServiceDown"', `service="${service.name}"`],
       target_matchers: [`pipeline=~"${pipelines.join('|')}"`],

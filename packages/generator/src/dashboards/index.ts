@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { oncePerModel } from '../generators/once-per-model.js';
 import type { GeneratedFile, Generator, Model } from '../model/types.js';
 import { dependenciesDashboard, hasDependencyPanels } from './dependencies.js';
 import { finaliseDashboard } from './finalise.js';
@@ -33,5 +34,7 @@ export function buildDashboards(model: Model): RenderedDashboard[] {
   return dashboards.map(({ path, dashboard }) => ({ path, dashboard: finaliseDashboard(dashboard) }));
 }
 
-export const dashboardsGenerator: Generator = (model): GeneratedFile[] =>
-  buildDashboards(model).map(({ path, dashboard }) => ({ path, format: 'json', data: dashboard }));
+// Once per model: the Kubernetes output wraps the same dashboards in ConfigMaps.
+export const dashboardsGenerator: Generator = oncePerModel((model): GeneratedFile[] =>
+  buildDashboards(model).map(({ path, dashboard }) => ({ path, format: 'json', data: dashboard })),
+);

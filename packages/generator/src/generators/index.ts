@@ -1,7 +1,7 @@
 import type { Generator } from '../model/types.js';
 import { agentConfigGenerator } from '../prometheus/agent.js';
 import { prometheusConfigGenerator } from '../prometheus/config.js';
-import { rulesGenerator } from '../rules/generator.js';
+import { modelRuleFiles } from '../rules/generator.js';
 import { extraRulesGenerator } from '../rules/extra-rules.js';
 import { runbooksGenerator } from '../rules/runbooks.js';
 import { alertmanagerGenerator } from '../alertmanager/index.js';
@@ -16,7 +16,7 @@ import { rulerGenerator } from '../ruler/index.js';
  * model to plain objects; the writer (src/writer.ts) is the only code that writes files.
  */
 export const generators: readonly Generator[] = [
-  rulesGenerator,
+  modelRuleFiles,
   extraRulesGenerator,
   runbooksGenerator,
   prometheusConfigGenerator,

@@ -10,7 +10,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { dashboardsGenerator } from '../dashboards/index.js';
 import type { GeneratedFile, Model, ServiceModel } from '../model/types.js';
-import { ruleFileOrder, rulesGenerator } from '../rules/generator.js';
+import { modelRuleFiles, ruleFileOrder } from '../rules/generator.js';
 import { renderFile } from '../writer.js';
 import { alertmanagerConfigResource } from './alertmanager-config.js';
 import { analysisTemplateResource } from './analysis-template.js';
@@ -25,7 +25,7 @@ function metadata(settings: KubernetesSettings, name: string, extraLabels: Reado
 
 function prometheusRules(model: Model, settings: KubernetesSettings): GeneratedFile[] {
   const ruleFiles = new Set<string>(ruleFileOrder);
-  return rulesGenerator(model)
+  return modelRuleFiles(model)
     .filter((file) => ruleFiles.has(file.path))
     .map((file) => {
       const name = `vigil-${baseName(file.path)}`;

@@ -9,7 +9,7 @@
  * A ruler refuses a tenant past its limits at load time; generation refuses first, naming them.
  */
 import type { GeneratedFile, Model } from '../model/types.js';
-import { ruleFileOrder, rulesGenerator, RulerLimitError } from '../rules/generator.js';
+import { modelRuleFiles, ruleFileOrder, RulerLimitError } from '../rules/generator.js';
 import type { RuleGroup } from '../rules/types.js';
 
 export const rulerDirectory = 'ruler';
@@ -29,7 +29,7 @@ export interface RulerNamespace {
 
 /** The rule namespaces of a model: one per rule file, in load order (recording rules first). */
 export function rulerNamespaces(model: Model, settings: RulerSettings): RulerNamespace[] {
-  const byPath = new Map(rulesGenerator(model).map((file) => [file.path, file]));
+  const byPath = new Map(modelRuleFiles(model).map((file) => [file.path, file]));
   return ruleFileOrder.map((path) => ({
     namespace: `${settings.namespacePrefix}-${baseName(path)}`,
     groups: (byPath.get(path)!.data as { groups: RuleGroup[] }).groups,

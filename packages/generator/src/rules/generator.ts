@@ -2,7 +2,8 @@
  * The rules generator: recording rules, alert rules in one file per tier (a group per alert),
  * and one promtool unit-test file per alert. Runbooks come from ./runbooks.ts.
  */
-import type { GeneratedFile, Model, Priority } from '../model/types.js';
+import { oncePerModel } from '../generators/once-per-model.js';
+import type { GeneratedFile, Generator, Model, Priority } from '../model/types.js';
 import { alertDefinitions } from './alerts/index.js';
 import { sloAlertDefinitions } from '../slo/alerts.js';
 import { sloRecordingGroups } from '../slo/recording.js';
@@ -123,3 +124,9 @@ export function rulesGenerator(model: Model, definitions: readonly AlertDefiniti
   }
   return files;
 }
+
+/**
+ * The rule files and their promtool tests for every alert definition, rendered once per model:
+ * the plain output, the Kubernetes PrometheusRules and the ruler namespaces all carry these.
+ */
+export const modelRuleFiles: Generator = oncePerModel((model) => rulesGenerator(model));

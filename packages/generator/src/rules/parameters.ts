@@ -50,8 +50,17 @@ export interface ParameterValues {
   readonly values: readonly { readonly target: TargetLabels; readonly value: number }[];
 }
 
+// An alert asks for its parameters' overrides several times (comparison, template, series), each
+// a pass over every target of the fleet: filtered once per parameter object.
+const overridesByParameter = new WeakMap<ParameterValues, ParameterValues['values']>();
+
 export function overrides(parameter: ParameterValues): ParameterValues['values'] {
-  return parameter.values.filter((entry) => entry.value !== parameter.defaultValue);
+  let values = overridesByParameter.get(parameter);
+  if (values === undefined) {
+    values = parameter.values.filter((entry) => entry.value !== parameter.defaultValue);
+    overridesByParameter.set(parameter, values);
+  }
+  return values;
 }
 
 export function targetKey(target: TargetLabels): string {

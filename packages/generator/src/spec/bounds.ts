@@ -20,20 +20,74 @@ export const maxSamplesPerWindow = 172_800;
 /** Objects with more than {@link maxFieldsPerObject} fields, anywhere in the raw (unvalidated) spec. */
 export function fieldCountProblems(spec: unknown, file: string): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  const visit = (value: unknown, path: PropertyKey[]): void => {
+  // One path, pushed and popped: a copy per node cost a fleet spec a quarter of a second.
+  const path: PropertyKey[] = [];
+  const visit = (value: unknown): void => {
     if (problems.length >= 10 || value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, [...path, index]));
+      for (let index = 0; index < value.length; index++) {
+        path.push(index);
+        visit(value[index]);
+        path.pop();
+      }
       return;
     }
     const keys = Object.keys(value);
     if (keys.length > maxFieldsPerObject) {
-      problems.push({ file, path: formatSpecPath(path), message: `has ${keys.length} fields; at most ${maxFieldsPerObject} are allowed in one object` });
+      problems.push({ file, path: formatSpecPath(path), message: fieldCountMessage(keys.length) });
       return;
     }
-    for (const key of keys) visit((value as Record<string, unknown>)[key], [...path, key]);
+    for (const key of keys) {
+      path.push(key);
+      visit((value as Record<string, unknown>)[key]);
+      path.pop();
+    }
   };
-  visit(spec, []);
+  visit(spec);
+  return problems;
+}
+
+const fieldCountMessage = (count: number): string => `has ${count} fields; at most ${maxFieldsPerObject} are allowed in one object`;
+
+/**
+ * fieldCountProblems on JSON text, before it is parsed: building an object of 250,000 fields
+ * only to refuse it cost half a second. Outside strings every `:` is a field of the innermost
+ * open `{` (fields are counted as written, duplicates included); paths are tracked along the way.
+ */
+export function jsonFieldCountProblems(text: string, file: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  // Per open bracket: its field (object) or element (array) count, and the path segment it sits at.
+  const levels: { readonly object: boolean; count: number; key: PropertyKey | undefined }[] = [];
+  let lastString = '';
+  for (let index = 0; index < text.length && problems.length < 10; index++) {
+    const c = text.charCodeAt(index);
+    if (c === 34) {
+      const start = index;
+      for (index++; index < text.length && text.charCodeAt(index) !== 34; index++) if (text.charCodeAt(index) === 92) index++;
+      lastString = text.slice(start, index + 1);
+    } else if (c === 123 || c === 91) {
+      levels.push({ object: c === 123, count: 0, key: undefined });
+    } else if (c === 58) {
+      const level = levels[levels.length - 1];
+      if (level?.object === true) {
+        level.count++;
+        try {
+          level.key = JSON.parse(lastString) as string;
+        } catch {
+          level.key = '?';
+        }
+      }
+    } else if (c === 44) {
+      const level = levels[levels.length - 1];
+      if (level?.object === false) level.count++;
+    } else if (c === 125 || c === 93) {
+      const level = levels.pop();
+      if (level?.object === true && level.count > maxFieldsPerObject) {
+        const path = levels.map((outer) => (outer.object ? outer.key ?? '?' : outer.count));
+        problems.push({ file, path: formatSpecPath(path), message: fieldCountMessage(level.count) });
+      }
+    }
+  }
   return problems;
 }
 
@@ -48,10 +102,15 @@ export function windowProblems(spec: unknown, file: string, defaultScrapeInterva
   const globalMs = parseDuration(root.prometheus?.scrapeInterval ?? defaultScrapeInterval);
   if (globalMs === undefined) return [];
   const problems: SpecProblem[] = [];
-  const visit = (value: unknown, path: PropertyKey[], intervalMs: number): void => {
+  const path: PropertyKey[] = [];
+  const visit = (value: unknown, intervalMs: number): void => {
     if (problems.length >= 10 || value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, [...path, index], intervalMs));
+      for (let index = 0; index < value.length; index++) {
+        path.push(index);
+        visit(value[index], intervalMs);
+        path.pop();
+      }
       return;
     }
     const own = (value as { scrapeInterval?: unknown }).scrapeInterval;
@@ -67,9 +126,13 @@ export function windowProblems(spec: unknown, file: string, defaultScrapeInterva
             message: `${child} spans ${Math.round(ms / interval)} scrape intervals of ${interval / 1000}s; at most ${maxSamplesPerWindow} (e.g. 30d at 15s, 2d at 1s): lengthen the scrape interval or shorten the window`,
           });
         }
-      } else visit(child, [...path, key], interval);
+      } else {
+        path.push(key);
+        visit(child, interval);
+        path.pop();
+      }
     }
   };
-  visit(spec, [], globalMs);
+  visit(spec, globalMs);
   return problems;
 }

@@ -15,8 +15,23 @@ const unitsMs = [
   ['ms', 1],
 ] as const;
 
+// A fleet's rules read the same few durations (a `for` per target per alert) hundreds of
+// thousands of times; short texts are remembered, in a map cleared when it fills.
+const parsedDurations = new Map<string, number | undefined>();
+const maxParsedDurations = 1000;
+const maxCachedDurationLength = 32;
+
 /** Milliseconds in a Prometheus duration, or undefined when the text is not one (or is zero). */
 export function parseDuration(text: string): number | undefined {
+  if (text.length > maxCachedDurationLength) return parseDurationText(text);
+  if (parsedDurations.has(text)) return parsedDurations.get(text);
+  const ms = parseDurationText(text);
+  if (parsedDurations.size >= maxParsedDurations) parsedDurations.clear();
+  parsedDurations.set(text, ms);
+  return ms;
+}
+
+function parseDurationText(text: string): number | undefined {
   const match = durationPattern.exec(text);
   if (!match || text === '') return undefined;
   let total = 0;

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importBundledSpec } from './bundle.js';
+import { jsonFieldCountProblems } from './bounds.js';
 import { formatSpecPath, SpecError } from './errors.js';
 
 export async function loadSpec(path: string, displayName: string = path): Promise<unknown> {
@@ -176,6 +177,8 @@ export async function parseYamlSpec(text: string, displayName: string): Promise<
 
 export function parseJsonSpec(text: string, displayName: string): unknown {
   assertShallow(text, displayName);
+  const tooManyFields = jsonFieldCountProblems(text, displayName);
+  if (tooManyFields.length > 0) throw new SpecError(tooManyFields);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

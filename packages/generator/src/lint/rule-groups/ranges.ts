@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parseDuration } from '../../spec/duration.js';
+import { orOperands } from './or-operands.js';
 
 /** A range in an expression: `[5m]` of a matrix selector or subquery, with the function it feeds. */
 export interface ExpressionRange {
@@ -30,24 +31,49 @@ function enclosingFunction(node: SyntaxNode, text: string): string {
 
 // Every check reads the same expressions, and a fleet's rules differ mostly in their label
 // values: parse each shape (string literals blanked) once, read the job values by pattern.
+// Long `or` chains (the constant-series rules) are parsed per operand shape (or-operands.ts).
 const factsByRule = new WeakMap<object, ExpressionFacts>();
-const factsByShape = new Map<string, Omit<ExpressionFacts, 'jobs'>>();
+type ShapeFacts = Omit<ExpressionFacts, 'jobs'>;
+const factsByShape = new Map<string, ShapeFacts>();
 const maxShapes = 10_000;
 const jobMatcher = /\bjob\s*=\s*"((?:[^"\\]|\\.)*)"/g;
+
+function shapeFacts(shape: string): ShapeFacts {
+  let shared = factsByShape.get(shape);
+  if (shared === undefined) {
+    const { ranges, functions } = expressionFacts(shape);
+    shared = { ranges, functions };
+    if (factsByShape.size >= maxShapes) factsByShape.clear();
+    factsByShape.set(shape, shared);
+  }
+  return shared;
+}
+
+// Number literals outside `[...]` say nothing about ranges or functions, and the constant
+// series differ in them (one threshold per target): operands are cached with them as 0.
+const rangeOrNumber = /\[[^\]]*\]|(?<![\w:.])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w:.])/g;
+const withoutNumbers = (shape: string): string => shape.replace(rangeOrNumber, (text) => (text.startsWith('[') ? text : '0'));
+
+/** The facts of an `or` chain: those of its operands, in source order. */
+function chainFacts(shape: string): ShapeFacts {
+  const operands = orOperands(shape);
+  if (operands === undefined || operands.length < 2) return shapeFacts(shape);
+  const ranges: ExpressionRange[] = [];
+  const functions = new Set<string>();
+  for (const { from, to } of operands) {
+    const operand = shapeFacts(withoutNumbers(shape.slice(from, to)));
+    ranges.push(...operand.ranges);
+    for (const name of operand.functions) functions.add(name);
+  }
+  return { ranges, functions };
+}
 
 /** expressionFacts of a rule's expr, computed once per rule object and parsed once per shape. */
 export function ruleFacts(rule: { readonly expr: string }): ExpressionFacts {
   let facts = factsByRule.get(rule);
   if (facts === undefined) {
     const shape = rule.expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
-    let shared = factsByShape.get(shape);
-    if (shared === undefined) {
-      const { ranges, functions } = expressionFacts(shape);
-      shared = { ranges, functions };
-      if (factsByShape.size >= maxShapes) factsByShape.clear();
-      factsByShape.set(shape, shared);
-    }
-    facts = { ...shared, jobs: [...rule.expr.matchAll(jobMatcher)].map((match) => match[1]!) };
+    facts = { ...(factsByShape.get(shape) ?? chainFacts(shape)), jobs: [...rule.expr.matchAll(jobMatcher)].map((match) => match[1]!) };
     factsByRule.set(rule, facts);
   }
   return facts;

@@ -23,6 +23,9 @@ const templates = (): AlertTemplates => ({
 
 const { toleratedFailedScrapes } = serviceDefaults.alerts.serviceDown;
 
+/** Evenly spaced no-fire checks in the healthy test, besides the end of each phase. */
+const maxSpacedChecks = 200;
+
 /**
  * How long a target must stay down before it pages: the spec's `for`, and never less than
  * `toleratedFailedScrapes` scrape intervals. `up == 0` holds from one failed scrape until the
@@ -80,14 +83,24 @@ export function serviceDownTests(model: Model): PromtoolTest[] {
   const blipAt = restartAt + 10;
   const blipScrapes = clock.forSteps;
   const gapAt = blipAt + blipScrapes + 10;
+  const gapScrapes = clock.forSteps + 5;
   const healthySeries = new SeriesBuilder()
     .constant(1, restartAt)
     .constant(0, 1)
     .constant(1, blipAt - restartAt - 1)
     .constant(0, blipScrapes)
     .constant(1, gapAt - blipAt - blipScrapes)
-    .gap(clock.forSteps + 5)
+    .gap(gapScrapes)
     .constant(1, 10);
+  // promtool evaluates the rules at every step whatever is checked; checks only read the alert
+  // state. The alert can fire only while up == 0 holds, and once firing it stays so until that
+  // stops, so the last step of the restart, of the blip and of the gap shows whether it fired
+  // anywhere in them. Around those, every second step is checked, or evenly spaced steps, at
+  // most maxSpacedChecks (a window at the bounds is 172,800 scrapes: one check each step made
+  // a 14 MB test file).
+  const stride = 2 * Math.ceil(healthySeries.length / 2 / maxSpacedChecks);
+  const phaseEnds = [restartAt, blipAt + blipScrapes - 1, gapAt + gapScrapes - 1];
+  const checkSteps = [...new Set([...Array.from({ length: Math.ceil(healthySeries.length / stride) }, (_, i) => i * stride), ...phaseEnds])].sort((a, b) => a - b);
   const healthy = promtoolTest(
     model,
     `${name}: a restart (one failed scrape), a blip of ${blipScrapes} failed scrapes and a scrape gap do not fire`,
@@ -95,7 +108,7 @@ export function serviceDownTests(model: Model): PromtoolTest[] {
     name,
     templates(),
     [{ name: up, values: healthySeries.encode() }],
-    Array.from({ length: Math.ceil(healthySeries.length / 2) }, (_, i) => ({ at: i * 2 * clock.step, alerts: [] })),
+    checkSteps.map((step) => ({ at: step * clock.step, alerts: [] })),
   );
   return [firing, healthy];
 }
