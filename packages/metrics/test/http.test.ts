@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -233,7 +233,7 @@ describe('HTTP RED middleware', () => {
     app.get('/late/:id', (_request, response) => {
       setTimeout(() => response.send('late'), 40);
     });
-    const delayedApp = (request: Parameters<typeof app>[0], response: Parameters<typeof app>[1]): void => {
+    const delayedApp = (request: IncomingMessage, response: ServerResponse): void => {
       setTimeout(() => app(request, response), 80);
     };
     const base = await listen(createServer(outer.httpHandler(delayedApp, { routes: ['/late/:id'] })));
