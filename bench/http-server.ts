@@ -11,7 +11,8 @@ import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type Framework = 'node:http' | 'express' | 'fastify';
-export type Instrumentation = 'bare' | 'vigil' | 'vigil-middleware-only' | 'express-prom-bundle' | 'fastify-metrics' | 'opentelemetry';
+/** `bare-twin` is a second, identical bare server: the bench's noise floor (bare vs bare). */
+export type Instrumentation = 'bare' | 'bare-twin' | 'vigil' | 'vigil-middleware-only' | 'express-prom-bundle' | 'fastify-metrics' | 'opentelemetry';
 
 const require = createRequire(import.meta.url);
 const item = (id: string): string => JSON.stringify({ id, name: 'widget', price: 12.5 });

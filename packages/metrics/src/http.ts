@@ -10,6 +10,7 @@ import type { HistogramFamily, HistogramSeries } from './families.js';
 export const unmatchedRoute = 'unmatched';
 /** `status_code` of requests whose client went away before the response finished (nginx's 499). */
 export const clientClosedStatus = '499';
+const clientClosedStatusCode = 499;
 
 /**
  * Paths the middleware skips unless told otherwise: the scrape endpoint and @vigil/health's
@@ -19,11 +20,32 @@ export const clientClosedStatus = '499';
  */
 export const defaultExcludedPaths: readonly string[] = ['/metrics', '/health', '/health/live', '/health/ready'];
 
-const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE']);
+/** The standard methods, each its own `method` label; anything else is `other`. */
+const knownMethods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE'] as const;
+const otherMethod = 'other';
+const methodIndexes = new Map<string, number>(knownMethods.map((method, index) => [method, index]));
+const methodLabels: readonly string[] = [...knownMethods, otherMethod];
+/** Slots per status code in a route's series key: one per method label. */
+const methodSlots = 16;
+
+/** Status codes a route's series are keyed by without building a string; others take the slow path. */
+function isCacheableStatus(status: number | string): status is number {
+  return typeof status === 'number' && (status | 0) === status && status >= 0 && status <= 999;
+}
+
+/** Up to this many excluded paths are compared in place; more go through a Set (one slice per request). */
+const maxComparedExclusions = 8;
 
 export class HttpRecorder {
-  private readonly cache = new Map<string, HistogramSeries>();
+  /**
+   * Series by route label, then by `status * methodSlots + method`. Route strings from route
+   * tables are the same string objects every request, so the lookups hash nothing new and build
+   * no key: a request costs two map reads and the bucket scan.
+   */
+  private readonly routes = new Map<string, Map<number, HistogramSeries>>();
+  private cachedSeries = 0;
   private readonly excludedPaths: ReadonlySet<string>;
+  private readonly comparedExclusions: readonly string[] | null;
 
   constructor(
     private readonly family: HistogramFamily,
@@ -36,29 +58,58 @@ export class HttpRecorder {
       }
     }
     this.excludedPaths = new Set(excludedPaths);
+    this.comparedExclusions = this.excludedPaths.size <= maxComparedExclusions ? [...this.excludedPaths] : null;
   }
 
   /** Whether a request URL is one the middleware does not measure. Never throws. */
   excludes(url: string | undefined): boolean {
-    return this.excludedPaths.size > 0 && this.excludedPaths.has(pathOf(url));
+    const compared = this.comparedExclusions;
+    if (compared === null) return this.excludedPaths.has(pathOf(url));
+    if (url === undefined) return this.excludedPaths.has('/');
+    // In place: no slice of the URL and no hash of it on the path of every measured request.
+    for (let i = 0; i < compared.length; i++) {
+      const path = compared[i]!;
+      if (url.startsWith(path) && (url.length === path.length || url.charCodeAt(path.length) === 63 /* ? */)) return true;
+    }
+    return false;
   }
 
-  /** Never throws: called from response events. */
+  /**
+   * Never throws: called from response events. `statusCode` is the response's status, or
+   * `clientClosedStatus` (as a number or string) when the client went away first.
+   */
   record(method: string | undefined, route: string, statusCode: number | string, durationMs: number): void {
     try {
-      const normalisedMethod = method !== undefined && knownMethods.has(method) ? method : 'other';
-      const status = String(statusCode);
-      const boundedRoute = this.family.boundValue(route);
-      const key = `${normalisedMethod} ${status} ${boundedRoute}`;
-      let series = this.cache.get(key);
-      if (series === undefined) {
-        series = this.family.seriesFor([normalisedMethod, boundedRoute, status]);
-        if (series.overflow === null && this.cache.size < this.maxCached()) this.cache.set(key, series);
+      const methodIndex = (method === undefined ? undefined : methodIndexes.get(method)) ?? knownMethods.length;
+      if (isCacheableStatus(statusCode)) {
+        const key = statusCode * methodSlots + methodIndex;
+        const cached = this.routes.get(route)?.get(key);
+        if (cached !== undefined) {
+          cached.observe(durationMs);
+          return;
+        }
       }
-      series.observe(durationMs);
+      this.seriesFor(methodIndex, route, statusCode).observe(durationMs);
     } catch {
       // Instrumentation never breaks a response.
     }
+  }
+
+  /** The first request of a label set: bound labels, the family's limit, then the cache. */
+  private seriesFor(methodIndex: number, route: string, statusCode: number | string): HistogramSeries {
+    const boundedRoute = this.family.boundValue(route);
+    const series = this.family.seriesFor([methodLabels[methodIndex]!, boundedRoute, String(statusCode)]);
+    // Only a route that is its own bounded value is a key, so the cache never holds a long string.
+    if (series.overflow === null && boundedRoute === route && isCacheableStatus(statusCode) && this.cachedSeries < this.maxCached()) {
+      let byStatus = this.routes.get(route);
+      if (byStatus === undefined) {
+        byStatus = new Map();
+        this.routes.set(route, byStatus);
+      }
+      byStatus.set(statusCode * methodSlots + methodIndex, series);
+      this.cachedSeries += 1;
+    }
+    return series;
   }
 }
 
@@ -109,25 +160,62 @@ export interface NodeHttpOptions {
   readonly routes: readonly string[] | ((request: IncomingMessage) => string | undefined);
 }
 
+/** A response being measured, with what its 'close' listener needs stored on it. */
+type WatchedResponse<C> = ServerResponse & Partial<Record<symbol, number | C>>;
+
+/**
+ * Measures responses from the moment `watch` is called until they close. One 'close' listener
+ * function serves every response (it reads its response as `this`), and the start time and the
+ * request are stored on the response under this watcher's own symbols, so a request allocates
+ * no closure and no once-wrapper. 'close' comes once per response, after 'finish' or when the
+ * client went away first (then the status is 499).
+ */
+function responseWatcher<C>(
+  recorder: HttpRecorder,
+  methodOf: (context: C) => string | undefined,
+  routeOf: (context: C) => string,
+): (response: ServerResponse, context: C) => void {
+  const startKey = Symbol('vigil.http.start');
+  const contextKey = Symbol('vigil.http.request');
+  function onClose(this: WatchedResponse<C>): void {
+    try {
+      const end = performance.now();
+      const context = this[contextKey] as C;
+      let route = unmatchedRoute;
+      try {
+        route = routeOf(context);
+      } catch {
+        // Fall back to the fixed label.
+      }
+      const status = this.writableFinished ? this.statusCode : clientClosedStatusCode;
+      recorder.record(methodOf(context), route, status, end - (this[startKey] as number));
+    } catch {
+      // A throw here would be an uncaught exception in the app.
+    }
+  }
+  return (response, context) => {
+    const watched = response as WatchedResponse<C>;
+    watched[startKey] = performance.now();
+    watched[contextKey] = context;
+    response.on('close', onClose);
+  };
+}
+
+const methodOfRequest = (request: IncomingMessage): string | undefined => request.method;
+
 export function instrumentNodeHandler(recorder: HttpRecorder, handler: NodeHandler, options: NodeHttpOptions): NodeHandler {
-  const routeOf =
+  const matchRoute: (request: IncomingMessage) => string | undefined =
     typeof options.routes === 'function'
       ? options.routes
       : ((match: RouteMatcher) => (request: IncomingMessage) => match(pathOf(request.url)))(compileRoutes(options.routes));
+  const watch = responseWatcher<IncomingMessage>(
+    recorder,
+    methodOfRequest,
+    (request) => explicitRoutes.get(request) ?? matchRoute(request) ?? unmatchedRoute,
+  );
   const instrumented = function (this: unknown, request: IncomingMessage, response: ServerResponse): void | Promise<void> {
-    if (recorder.excludes(request.url)) return handler.call(this, request, response);
-    const start = performance.now();
     try {
-      response.once('close', () => {
-        let route: string | undefined;
-        try {
-          route = explicitRoutes.get(request) ?? routeOf(request);
-        } catch {
-          route = undefined;
-        }
-        const status = response.writableFinished ? response.statusCode : clientClosedStatus;
-        recorder.record(request.method, route ?? unmatchedRoute, status, performance.now() - start);
-      });
+      if (!recorder.excludes(request.url)) watch(response, request);
     } catch {
       // Never stand between the server and its handler.
     }
@@ -243,23 +331,10 @@ function expressRoute(request: ExpressLikeRequest): string {
 }
 
 export function expressMiddleware(recorder: HttpRecorder): ExpressMiddleware {
+  const watch = responseWatcher<ExpressLikeRequest>(recorder, methodOfRequest, expressRoute);
   return function vigilHttpMetrics(request, response, next) {
-    if (recorder.excludes(request.url)) {
-      next();
-      return;
-    }
-    const start = performance.now();
     try {
-      response.once('close', () => {
-        let route = unmatchedRoute;
-        try {
-          route = expressRoute(request);
-        } catch {
-          // Fall back to the fixed label.
-        }
-        const status = response.writableFinished ? response.statusCode : clientClosedStatus;
-        recorder.record(request.method, route, status, performance.now() - start);
-      });
+      if (!recorder.excludes(request.url)) watch(response, request);
     } catch {
       // See instrumentNodeHandler.
     }

@@ -1,9 +1,13 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { setRouteTemplate, unmatchedRoute } from '../src/index.js';
-import { findSamples, sampleValue } from './helpers/exposition.js';
+import { Registry } from 'prom-client';
+import { CardinalityGuard, HistogramFamily } from '../src/families.js';
+import { catalog } from '../src/catalog.js';
+import { HttpRecorder } from '../src/http.js';
+import { clientClosedStatus, setRouteTemplate, unmatchedRoute } from '../src/index.js';
+import { findSamples, parseExposition, sampleValue } from './helpers/exposition.js';
 import { isolatedVigil, samplesOf } from './helpers/vigil.js';
 
 const closers: Array<() => Promise<unknown>> = [];
@@ -19,6 +23,25 @@ async function listen(server: Server): Promise<string> {
 }
 
 const count = 'http_request_duration_seconds_count';
+
+/** Sends GET `path` and drops the connection once the server has the request, before any response. */
+async function abandon(base: string, path: string, received: Promise<void>): Promise<void> {
+  const client = httpRequest(base + path);
+  client.on('error', () => {});
+  client.end();
+  await received;
+  client.destroy();
+}
+
+/** Polls the exposition until `check` passes; bounded (the 'close' of an abandoned response comes a tick later). */
+async function eventually(vigil: ReturnType<typeof isolatedVigil>, check: (samples: Awaited<ReturnType<typeof samplesOf>>) => boolean): Promise<Awaited<ReturnType<typeof samplesOf>>> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const samples = await samplesOf(vigil);
+    if (check(samples)) return samples;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return samplesOf(vigil);
+}
 
 /** No series may carry a raw path: every route label is a template or `unmatched`. */
 function routeLabels(samples: Awaited<ReturnType<typeof samplesOf>>): Set<string> {
@@ -173,5 +196,122 @@ describe('HTTP RED middleware', () => {
     await (await fetch(`${base}/x`, { method: 'PROPFIND' })).text();
     expect(sampleValue(await samplesOf(vigil), count, { method: 'other', route: '/x' })).toBe(1);
     expect(() => vigil.httpHandler(() => {}, { routes: ['x'] })).toThrow(/route template "x" must start with "\/"/);
+  });
+
+  it('counts a request whose client went away before the response as 499, once, on node:http and Express', async () => {
+    const nodeVigil = isolatedVigil();
+    let nodeReceived!: () => void;
+    const nodeGotRequest = new Promise<void>((resolve) => (nodeReceived = resolve));
+    // The handler never answers: only the client's disconnect ends the response.
+    const nodeBase = await listen(createServer(nodeVigil.httpHandler(() => nodeReceived(), { routes: ['/slow/:id'] })));
+    await abandon(nodeBase, '/slow/1', nodeGotRequest);
+
+    const expressVigil = isolatedVigil();
+    let expressReceived!: () => void;
+    const expressGotRequest = new Promise<void>((resolve) => (expressReceived = resolve));
+    const app = express();
+    app.use(expressVigil.expressMiddleware());
+    app.get('/slow/:id', () => expressReceived());
+    const expressBase = await listen(createServer(app));
+    await abandon(expressBase, '/slow/2', expressGotRequest);
+
+    for (const vigil of [nodeVigil, expressVigil]) {
+      const samples = await eventually(vigil, (found) => findSamples(found, count).length > 0);
+      expect(findSamples(samples, count)).toEqual([
+        expect.objectContaining({ labels: expect.objectContaining({ method: 'GET', route: '/slow/:id', status_code: clientClosedStatus }), value: 1 }),
+      ]);
+    }
+  });
+
+  it('times each instrumentation of one response from its own start', async () => {
+    // Two VigilMetrics on one server (an outer node:http wrapper around an instrumented Express
+    // app): each keeps its own start time on the response, so neither overwrites the other's.
+    const inner = isolatedVigil();
+    const outer = isolatedVigil();
+    const app = express();
+    app.use(inner.expressMiddleware());
+    app.get('/late/:id', (_request, response) => {
+      setTimeout(() => response.send('late'), 40);
+    });
+    const delayedApp = (request: IncomingMessage, response: ServerResponse): void => {
+      setTimeout(() => app(request, response), 80);
+    };
+    const base = await listen(createServer(outer.httpHandler(delayedApp, { routes: ['/late/:id'] })));
+    expect((await fetch(`${base}/late/1`)).status).toBe(200);
+    const sum = 'http_request_duration_seconds_sum';
+    const innerSeconds = sampleValue(await samplesOf(inner), sum, { route: '/late/:id', status_code: '200' });
+    const outerSeconds = sampleValue(await samplesOf(outer), sum, { route: '/late/:id', status_code: '200' });
+    expect(innerSeconds).toBeGreaterThanOrEqual(0.035);
+    expect(innerSeconds).toBeLessThan(outerSeconds);
+    expect(outerSeconds).toBeGreaterThanOrEqual(0.115);
+  });
+
+  it('keeps the app running when route resolution throws, labelling the request unmatched', async () => {
+    const vigil = isolatedVigil();
+    const handler = vigil.httpHandler((_request, response) => void response.writeHead(201).end(), {
+      routes: () => {
+        throw new Error('broken route function');
+      },
+    });
+    const base = await listen(createServer(handler));
+    expect((await fetch(`${base}/anything`)).status).toBe(201);
+    expect((await fetch(`${base}/anything`)).status).toBe(201);
+    const samples = await samplesOf(vigil);
+    expect(sampleValue(samples, count, { route: unmatchedRoute, status_code: '201' })).toBe(2);
+  });
+});
+
+describe('HttpRecorder', () => {
+  /** A recorder on its own registry, with the label-set limit VigilMetrics would give it. */
+  const recorderWith = (maxLabelSets: number, excluded?: readonly string[]) => {
+    const registry = new Registry();
+    const guard = new CardinalityGuard(maxLabelSets);
+    const family = new HistogramFamily(catalog.httpRequestDuration, guard, 1000);
+    registry.registerMetric(family as never);
+    const samples = async () => parseExposition(await registry.metrics());
+    return { samples, recorder: new HttpRecorder(family, () => maxLabelSets, excluded) };
+  };
+
+  it('excludes a path with or without a query string, and nothing that merely starts with it', () => {
+    const { recorder } = recorderWith(10);
+    for (const url of ['/metrics', '/metrics?name[]=up', '/health', '/health/ready', '/health/live?x=1']) expect(recorder.excludes(url), url).toBe(true);
+    for (const url of ['/metricsx', '/metrics/x', '/health/', '/healthz', '/api', '/', undefined]) expect(recorder.excludes(url), String(url)).toBe(false);
+    // Past the in-place comparisons, a Set lookup gives the same answers.
+    const many = Array.from({ length: 20 }, (_, i) => `/internal/${i}`);
+    const large = recorderWith(10, [...many, '/']).recorder;
+    for (const url of ['/internal/3', '/internal/19?a=b', '/', undefined]) expect(large.excludes(url), String(url)).toBe(true);
+    for (const url of ['/internal/20', '/internal/3/', '/api']) expect(large.excludes(url), url).toBe(false);
+    expect(recorderWith(10, ['/']).recorder.excludes(undefined)).toBe(true);
+  });
+
+  it('labels the same whether a label set is new or cached, and counts statuses given as strings', async () => {
+    const { samples: samplesNow, recorder } = recorderWith(100);
+    for (let i = 0; i < 3; i++) {
+      recorder.record('GET', '/a', 200, 2);
+      recorder.record('POST', '/a', 200, 2);
+      recorder.record('GET', '/a', 404, 2);
+      recorder.record('PROPFIND', '/a', 200, 2);
+      recorder.record(undefined, '/a', 200, 2);
+      recorder.record('GET', '/a', clientClosedStatus, 2);
+      recorder.record('GET', '/a', 499, 2);
+    }
+    const samples = await samplesNow();
+    expect(sampleValue(samples, count, { method: 'GET', route: '/a', status_code: '200' })).toBe(3);
+    expect(sampleValue(samples, count, { method: 'POST', route: '/a', status_code: '200' })).toBe(3);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/a', status_code: '404' })).toBe(3);
+    expect(sampleValue(samples, count, { method: 'other', route: '/a', status_code: '200' })).toBe(6);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/a', status_code: '499' })).toBe(6);
+    expect(sampleValue(samples, 'http_request_duration_seconds_sum', { method: 'GET', route: '/a', status_code: '200' })).toBeCloseTo(0.006, 9);
+    expect(findSamples(samples, count)).toHaveLength(5);
+  });
+
+  it('stays bounded past the label-set limit: new label sets fold into the overflow series', async () => {
+    const { samples: samplesNow, recorder } = recorderWith(4);
+    for (let i = 0; i < 50; i++) recorder.record('GET', `/route/${i}`, 200 + (i % 3), 1);
+    for (let i = 0; i < 50; i++) recorder.record('GET', `/route/${i}`, 200 + (i % 3), 1);
+    const samples = await samplesNow();
+    const series = findSamples(samples, count);
+    expect(series.filter((sample) => sample.labels.route !== '__overflow__')).toHaveLength(4);
+    expect(series.reduce((total, sample) => total + sample.value, 0)).toBe(100);
   });
 });
