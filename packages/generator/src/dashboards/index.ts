@@ -2,6 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { GeneratedFile, Generator, Model } from '../model/types.js';
 import { dependenciesDashboard, hasDependencyPanels } from './dependencies.js';
 import { finaliseDashboard } from './finalise.js';
+import { scopeDashboard } from './selector-labels.js';
 import { hostsDashboard } from './hosts.js';
 import { overviewDashboard } from './overview.js';
 import { pipelineDashboard } from './pipeline.js';
@@ -30,7 +31,7 @@ export function buildDashboards(model: Model): RenderedDashboard[] {
     ...(model.hosts === undefined ? [] : [{ path: 'dashboards/hosts.json', dashboard: hostsDashboard(model, model.hosts) }]),
     ...(hasDependencyPanels(model) ? [{ path: 'dashboards/dependencies.json', dashboard: dependenciesDashboard(model) }] : []),
   ];
-  return dashboards.map(({ path, dashboard }) => ({ path, dashboard: finaliseDashboard(dashboard) }));
+  return dashboards.map(({ path, dashboard }) => ({ path, dashboard: finaliseDashboard(scopeDashboard(dashboard, model.selectorLabels ?? {})) }));
 }
 
 export const dashboardsGenerator: Generator = (model): GeneratedFile[] =>
