@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, renderModel, writeGeneratedFiles, type GeneratedFile, type Model } from '../src/index.js';
 import { buildDashboards } from '../src/dashboards/index.js';
 import { prometheusConfig, prometheusConfigGenerator, prometheusConfigPath } from '../src/prometheus/config.js';
+import { kubernetesGenerator } from '../src/kubernetes/index.js';
 import { lintRuleGroups } from '../src/lint/rule-groups/index.js';
 import { analysePromQL } from '../src/promql/parse.js';
 import { dashboardExpressions, ruleExpressions } from '../src/promql/sources.js';
@@ -97,6 +98,16 @@ describe('selectorLabels on the example spec', () => {
     expect(config.scrape_configs.length).toBeGreaterThan(3);
     for (const job of config.scrape_configs) {
       for (const targets of job.static_configs) expect(targets.labels, job.job_name).toMatchObject(selectorLabels);
+    }
+  });
+
+  it('the Argo analysis templates (the deploy gate queries) match both labels', () => {
+    const templates = kubernetesGenerator(model).filter((file) => file.path.endsWith('-analysis-template.yaml'));
+    expect(templates.length).toBeGreaterThan(0);
+    for (const template of templates) {
+      const metrics = (template.data as { spec: { metrics: { provider: { prometheus: { query: string } } }[] } }).spec.metrics;
+      expect(metrics.length).toBeGreaterThan(0);
+      for (const metric of metrics) expectScoped(metric.provider.prometheus.query, template.path);
     }
   });
 
