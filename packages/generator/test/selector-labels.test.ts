@@ -18,6 +18,7 @@ import { kubernetesGenerator } from '../src/kubernetes/index.js';
 import { lintRuleGroups } from '../src/lint/rule-groups/index.js';
 import { analysePromQL } from '../src/promql/parse.js';
 import { dashboardExpressions, ruleExpressions } from '../src/promql/sources.js';
+import { runbooksGenerator } from '../src/rules/runbooks.js';
 import { alertTestPath, ruleFileOrder, rulesGenerator } from '../src/rules/generator.js';
 import type { PromtoolTest, RuleGroup } from '../src/rules/types.js';
 
@@ -109,6 +110,11 @@ describe('selectorLabels on the example spec', () => {
       expect(metrics.length).toBeGreaterThan(0);
       for (const metric of metrics) expectScoped(metric.provider.prometheus.query, template.path);
     }
+  });
+
+  it('runbook pages show the rules as scoped', () => {
+    const page = runbooksGenerator(model).find((file) => file.path === 'alerts/runbooks/ServiceDown.md');
+    expect(page?.data).toContain('environment="prod", cluster="eu-1"');
   });
 
   it('pass the rule lint generation runs before writing', () => {
