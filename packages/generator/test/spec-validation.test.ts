@@ -13,9 +13,17 @@ describe('spec validation', () => {
     expect(() => buildModel(minimalSpec(), file)).not.toThrow();
   });
 
-  it('refuses selectorLabels, which no generator applies yet, rather than ignoring them', () => {
-    const lines = problemsOf(specWith((spec) => (spec.selectorLabels = { environment: 'prod' })));
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${file}: selectorLabels: not supported yet: `))]);
+  it('accepts selectorLabels and carries them, sorted, into the model', () => {
+    const model = buildModel(specWith((spec) => (spec.selectorLabels = { environment: 'prod', cluster: 'eu-1' })), file);
+    expect(Object.entries(model.selectorLabels ?? {})).toEqual([
+      ['cluster', 'eu-1'],
+      ['environment', 'prod'],
+    ]);
+  });
+
+  it('refuses a selector label named like a label the generated rules use themselves', () => {
+    const lines = problemsOf(specWith((spec) => (spec.selectorLabels = { job: 'api', environment: 'prod' })));
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${file}: selectorLabels\\.job: expected a label Vigil does not use itself `))]);
   });
 
   it('rejects a duration that is not in Prometheus syntax, naming file and path', () => {

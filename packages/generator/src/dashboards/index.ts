@@ -3,6 +3,7 @@ import { oncePerModel } from '../generators/once-per-model.js';
 import type { GeneratedFile, Generator, Model } from '../model/types.js';
 import { dependenciesDashboard, hasDependencyPanels } from './dependencies.js';
 import { finaliseDashboard } from './finalise.js';
+import { scopeDashboard } from './selector-labels.js';
 import { hostsDashboard } from './hosts.js';
 import { overviewDashboard } from './overview.js';
 import { pipelineDashboard } from './pipeline.js';
@@ -31,7 +32,7 @@ export function buildDashboards(model: Model): RenderedDashboard[] {
     ...(model.hosts === undefined ? [] : [{ path: 'dashboards/hosts.json', dashboard: hostsDashboard(model, model.hosts) }]),
     ...(hasDependencyPanels(model) ? [{ path: 'dashboards/dependencies.json', dashboard: dependenciesDashboard(model) }] : []),
   ];
-  return dashboards.map(({ path, dashboard }) => ({ path, dashboard: finaliseDashboard(dashboard) }));
+  return dashboards.map(({ path, dashboard }) => ({ path, dashboard: finaliseDashboard(scopeDashboard(dashboard, model.selectorLabels ?? {})) }));
 }
 
 // Once per model: the Kubernetes output wraps the same dashboards in ConfigMaps.

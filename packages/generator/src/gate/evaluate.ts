@@ -8,6 +8,7 @@
  */
 import type { Model, ServiceModel } from '../model/types.js';
 import { errorRatioQuery, firingPagesQuery, requestsQuery } from './queries.js';
+import { scopeExpression } from '../promql/scope.js';
 
 export interface GateOptions {
   readonly prometheusUrl: string;
@@ -71,10 +72,12 @@ export async function evaluateGate(model: Model, options: GateOptions): Promise<
   const service = findService(model, options.service);
   if (service === undefined) throw new Error(`no service named "${options.service}" in ${model.source}`);
   const minRequests = options.minRequests ?? gateDefaults.minRequests;
+  // Scoped like the rules: one environment's verdict must not count another's requests or pages.
+  const scoped = (query: string): string => scopeExpression(query, model.selectorLabels ?? {});
   const [pages, requestSamples, ratioSamples] = await Promise.all([
-    instantQuery(options, firingPagesQuery(service)),
-    instantQuery(options, requestsQuery(service, options.since)),
-    instantQuery(options, errorRatioQuery(service, options.since)),
+    instantQuery(options, scoped(firingPagesQuery(service))),
+    instantQuery(options, scoped(requestsQuery(service, options.since))),
+    instantQuery(options, scoped(errorRatioQuery(service, options.since))),
   ]);
   const firingPages = [...new Set(pages.map((sample) => sample.metric['alertname'] ?? 'unnamed'))].sort();
   const requests = Math.round(firstValue(requestSamples) ?? 0);

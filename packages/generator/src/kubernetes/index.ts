@@ -80,7 +80,7 @@ export function kubernetesGenerator(model: Model): GeneratedFile[] {
       .map((service): GeneratedFile => ({
         path: `${kubernetesDirectory}/argo/${service.name}-analysis-template.yaml`,
         format: 'yaml',
-        data: analysisTemplateResource(service, settings),
+        data: analysisTemplateResource(service, settings, model.selectorLabels),
       })),
   ];
 }

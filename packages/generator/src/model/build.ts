@@ -25,6 +25,21 @@ import type {
   TeamModel,
 } from './types.js';
 
+/** Label names generated rules match, group or route on; selectorLabels may not use them. */
+export const reservedSelectorLabels: ReadonlySet<string> = new Set([
+  '__name__',
+  'job',
+  'instance',
+  'le',
+  'alertname',
+  'severity',
+  'priority',
+  'team',
+  'service',
+  'pipeline',
+  'slo',
+]);
+
 type ParsedSpec = z.output<typeof monitoringSpecSchema>;
 
 export interface BuildModelOptions {
@@ -166,14 +181,16 @@ function crossReferenceProblems(spec: ParsedSpec, file: string): SpecProblem[] {
     }
   });
 
-  // Accepted by the schema for the multi-site design, but no generator adds these labels to its
-  // selectors yet: refusing beats silently rendering rules that ignore them.
-  if (Object.keys(spec.selectorLabels ?? {}).length > 0) {
-    problems.push({
-      file,
-      path: 'selectorLabels',
-      message: 'not supported yet: generated rules and dashboards do not add extra selector labels; give each environment its own Prometheus, or a site (sites[]) with its own externalLabels',
-    });
+  // Labels Vigil's own selectors, groupings and alert routing use: a selector label with one of
+  // these names would contradict or overwrite them (promql/scope.ts refuses such selectors too).
+  for (const name of Object.keys(spec.selectorLabels ?? {})) {
+    if (reservedSelectorLabels.has(name)) {
+      problems.push({
+        file,
+        path: `selectorLabels.${name}`,
+        message: `expected a label Vigil does not use itself (not one of ${[...reservedSelectorLabels].join(', ')}); name the environment or cluster, e.g. environment or cluster`,
+      });
+    }
   }
 
   const siteOf = new Map<string, string>();

@@ -13,7 +13,7 @@ import { posix } from 'node:path';
 import type { GeneratedFile, Model } from '../model/types.js';
 import { extraRulesPath } from '../rules/extra-rules.js';
 import { ruleFileOrder } from '../rules/generator.js';
-import { agentScrapedJobs, serviceScrapeConfig } from './scrape.js';
+import { agentScrapedJobs, serviceScrapeConfig, staticConfig } from './scrape.js';
 import { selfMonitoringJobs } from '../model/meta.js';
 
 /**
@@ -36,8 +36,8 @@ export function prometheusConfig(model: Model): Record<string, unknown> {
     .map((service) => serviceScrapeConfig(model, service));
   for (const dependency of model.dependencies) {
     if (dependency.kind === 'healthCheck') continue;
-    const staticConfigs: Record<string, unknown>[] = [{ targets: [...dependency.targets] }];
-    if (dependency.replicas !== undefined) staticConfigs.push({ targets: [...dependency.replicas], labels: { role: 'replica' } });
+    const staticConfigs: Record<string, unknown>[] = [staticConfig(model, dependency.targets)];
+    if (dependency.replicas !== undefined) staticConfigs.push(staticConfig(model, dependency.replicas, { role: 'replica' }));
     scrapeConfigs.push({ job_name: dependency.job, static_configs: staticConfigs });
   }
   scrapeConfigs.push(...selfScrapeConfigs(model));
@@ -64,7 +64,7 @@ function selfScrapeConfigs(model: Model): Record<string, unknown>[] {
     [selfMonitoringJobs.grafana, self.grafanaTargets],
   ];
   if (model.hosts !== undefined) jobs.push([model.hosts.job, model.hosts.targets]);
-  return jobs.filter(([, targets]) => targets.length > 0).map(([job, targets]) => ({ job_name: job, static_configs: [{ targets: [...targets] }] }));
+  return jobs.filter(([, targets]) => targets.length > 0).map(([job, targets]) => ({ job_name: job, static_configs: [staticConfig(model, targets)] }));
 }
 
 export function prometheusConfigGenerator(model: Model): GeneratedFile[] {

@@ -9,8 +9,17 @@ export function serviceScrapeConfig(model: Model, service: ServiceModel): Record
     job_name: service.job,
     ...(service.scrapeInterval === model.prometheus.scrapeInterval ? {} : { scrape_interval: service.scrapeInterval }),
     metrics_path: service.metricsPath,
-    static_configs: [{ targets: [...service.targets] }],
+    static_configs: [staticConfig(model, service.targets)],
   };
+}
+
+/**
+ * One `static_configs` entry. The spec's selectorLabels are attached to every target, so the
+ * series the stack scrapes match its own scoped rules and panels (rules/scope.ts).
+ */
+export function staticConfig(model: Model, targets: readonly string[], labels: Readonly<Record<string, string>> = {}): Record<string, unknown> {
+  const all = { ...labels, ...model.selectorLabels };
+  return { targets: [...targets], ...(Object.keys(all).length === 0 ? {} : { labels: all }) };
 }
 
 /** Jobs scraped by some site's agent, which the central Prometheus therefore does not scrape. */

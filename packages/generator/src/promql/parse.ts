@@ -14,7 +14,7 @@ const grafanaDurationVariables: Readonly<Record<string, string>> = {
 
 const grafanaVariablePattern = /\$(?:\{(__rate_interval|__interval|__range)\}|(__rate_interval|__interval|__range)\b)/g;
 
-interface ReplacedVariable {
+export interface ReplacedVariable {
   readonly name: string;
   /** Span of the stand-in in the interpolated text. */
   readonly from: number;
@@ -59,7 +59,8 @@ export interface PromQLAnalysis {
 
 const rangeFunctionNames = new Set(['rate', 'irate', 'increase']);
 
-function interpolate(expr: string): { text: string; replaced: ReplacedVariable[] } {
+/** The expression as Prometheus sees it: Grafana's duration variables replaced by stand-ins. */
+export function interpolate(expr: string): { text: string; replaced: ReplacedVariable[] } {
   const replaced: ReplacedVariable[] = [];
   let text = '';
   let last = 0;
@@ -142,7 +143,8 @@ function readRangeCall(call: SyntaxNode, text: string, replaced: readonly Replac
   return { func, range: text.slice(duration.from, duration.to), usesRateInterval, text: text.slice(call.from, call.to) };
 }
 
-function originalPosition(position: number, replaced: readonly ReplacedVariable[]): number {
+/** Maps an offset in the interpolated text back to the expression as written. */
+export function originalPosition(position: number, replaced: readonly ReplacedVariable[]): number {
   let shift = 0;
   for (const variable of replaced) {
     if (variable.to > position) break;

@@ -9,6 +9,7 @@ import { sloAlertDefinitions } from '../slo/alerts.js';
 import { sloRecordingGroups } from '../slo/recording.js';
 import { infoRules, parameterRules } from './parameters.js';
 import { recordingRuleGroups } from './recording.js';
+import { scopeRuleFiles } from './scope.js';
 import type { AlertDefinition, AlertingRule, RecordingRule, RuleGroup } from './types.js';
 
 export const ruleFiles = {
@@ -122,7 +123,7 @@ export function rulesGenerator(model: Model, definitions: readonly AlertDefiniti
       },
     });
   }
-  return files;
+  return scopeRuleFiles(model, files);
 }
 
 /**

@@ -7,6 +7,7 @@ import { serviceDefaults, pipelineDefaults } from '../model/defaults.js';
 import { allAlertDefinitions, alertRules, alertTestPath, ruleFiles } from './generator.js';
 import { sloParameterDocs, sloRecordingIndex } from '../slo/runbook.js';
 import { recordingRuleExpressions, type RecordingRuleName } from './recording.js';
+import { scopeRule } from './scope.js';
 import type { AlertDefinition } from './types.js';
 
 export const runbookPath = (alertName: string): string => `alerts/runbooks/${alertName}.md`;
@@ -101,7 +102,8 @@ function recordedSeriesUsed(expressions: readonly string[]): RecordingRuleName[]
 }
 
 function runbookPage(model: Model, definition: AlertDefinition): string {
-  const rules = alertRules(model, definition);
+  // The page shows the rule as Prometheus loads it: scoped to the spec's selectorLabels.
+  const rules = alertRules(model, definition).map((rule) => scopeRule(rule, model.selectorLabels ?? {}));
   const example = rules[0];
   const tierFile = ruleFiles[definition.priority];
   const lines = [

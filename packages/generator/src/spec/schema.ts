@@ -528,8 +528,9 @@ export const monitoringSpecSchema = z.strictObject({
   /** Render Kubernetes resources too (under kubernetes/). */
   kubernetes: kubernetesSettingsSchema.optional(),
   /**
-   * Reserved: labels to add to every selector the rules and dashboards generate (environment,
-   * cluster). Refused until the generators carry them; use one Prometheus per environment or sites[].
+   * Labels every selector of the generated rules and dashboards matches, and every generated
+   * rule and scrape target carries (environment, cluster): one spec per environment can share a
+   * Prometheus or ruler tenant. Not applied to extraRules. Names Vigil uses itself (job, instance...) are refused.
    */
   selectorLabels: labelMapSchema.optional(),
   /** Ruler limits the rule groups must fit (defaults: Mimir's 20 rules per group, 70 groups per tenant). */
