@@ -36,11 +36,13 @@ const signalLabel = 'restart_signal';
 /**
  * Restarts of each process slot within `window` (a fleet-wide literal: PromQL ranges cannot be
  * series): the larger of the start-time changes and the supervisor's whole restarts. `floor`
- * drops the fraction increase() extrapolates, so the value is a count of restarts.
+ * drops the fraction increase() extrapolates, so the value is a count of restarts. `matchers`
+ * (PromQL label matchers) narrow both selectors, for dashboards.
  */
-export function restartsExpression(window: Duration): string {
-  const processes = `label_replace(changes(${startTimeMetric}[${window}]), "${signalLabel}", "process_start_time", "", "")`;
-  const supervisor = `label_replace(floor(increase(${supervisorRestartsMetric}[${window}])), "${signalLabel}", "supervisor", "", "")`;
+export function restartsExpression(window: Duration | '$__rate_interval', matchers = ''): string {
+  const selector = matchers === '' ? '' : `{${matchers}}`;
+  const processes = `label_replace(changes(${startTimeMetric}${selector}[${window}]), "${signalLabel}", "process_start_time", "", "")`;
+  const supervisor = `label_replace(floor(increase(${supervisorRestartsMetric}${selector}[${window}])), "${signalLabel}", "supervisor", "", "")`;
   return `max without (${signalLabel}) (\n  ${processes}\n  or\n  ${supervisor}\n)`;
 }
 
