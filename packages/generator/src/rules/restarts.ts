@@ -23,7 +23,7 @@ import { serviceDefaults } from '../model/defaults.js';
 import { durationSeconds } from '../spec/duration.js';
 import { kindAlertRules, promtoolTest, quietChecks, serviceLabels, serviceParameter, serviceSettings, testClock, testInterval, windowTestInterval, type AlertTemplates } from './common.js';
 import { compare, settingsParameters, type ParameterValues, type TargetSettings } from './parameters.js';
-import { SeriesBuilder, seriesName } from './series.js';
+import { SeriesBuilder, seriesName, testTime } from './series.js';
 import type { AlertDefinition, AlertingRule, PromtoolTest } from './types.js';
 
 export const restartDefaults = serviceDefaults.alerts.serviceRestarting;
@@ -258,8 +258,8 @@ export function restartTests(model: Model, shape: RestartAlertShape): PromtoolTe
 
 function singleProcessTests(context: TestContext): PromtoolTest[] {
   const { model, shape, service, restarts, templates } = context;
-  // At least 60 samples per window: restarts are placed at fractions of it.
-  const clock = testClock(windowTestInterval(testInterval(model, service), shape.window, 60), service.alerts.serviceRestarting.for);
+  // At least 60 samples per window, and a sample per restart: restarts are placed at fractions of it.
+  const clock = testClock(windowTestInterval(testInterval(model, service), shape.window, Math.max(60, restarts + 2)), service.alerts.serviceRestarting.for);
   const window = windowSteps(shape.window, clock.step);
   const instance: Slot = { instance: service.targets[0]! };
   const other: Slot = { instance: `${service.targets[0]!}-b` };
@@ -324,66 +324,79 @@ function clusterWorkerTests(context: TestContext, evaluation: number): PromtoolT
 
   // A scrape every 15s, as Prometheus does by default: 8 scrapes per life of the looping worker.
   const clock = testClock(windowTestInterval(testInterval(model, service), `${workerLoopSeconds}s`, 8), forDuration);
-  const loopSteps = workerLoopSeconds / clock.step;
+  const windowSeconds = durationSeconds(shape.window);
+  // Every 2 minutes, or as often as a threshold above 2 minutes' worth needs within the window.
+  const loopSteps = Math.min(workerLoopSeconds / clock.step, Math.floor(windowSeconds / (restarts + 1) / clock.step));
+  const loopEvery = testTime(loopSteps * clock.step);
   const stepsTo = (times: FiringTimes): number => Math.ceil(times.firesAt / clock.step) + 3;
-  // Each worker lives 2 minutes, dies, and is back a second later (its backoff reset: it ran past
-  // `stableMs`), just before a scrape; the loop goes on past the checks.
-  const loopFires = firingTimes(evaluation, forDuration, (4 + (restarts - 1) * loopSteps) * clock.step);
-  const length = stepsTo(loopFires);
-  const loop = Array.from({ length: Math.ceil((length - 4) / loopSteps) }, (_, i) => 4 + i * loopSteps);
-  const loopTimes = loop.map((step) => step * clock.step - 1);
-  const upAll = (slot: Slot, steps = length) => startTimeSeries(service, slot, clock.step, steps, []);
+  const upAll = (slot: Slot, steps: number) => startTimeSeries(service, slot, clock.step, steps, []);
+  const tests: PromtoolTest[] = [];
 
-  const ownSupervisor = promtoolTest(
-    model,
-    `${shape.name}: cluster worker slot 1 dies every 2 minutes under a supervisor of the service's own (start times only); fires for worker 1 alone`,
-    clock,
-    shape.name,
-    templates,
-    [upAll(primary), upAll(steady), startTimeSeries(service, looping, clock.step, length, loop)],
-    firingChecks(context, loopFires, looping, loopTimes),
-  );
-
-  const bothSignals = promtoolTest(
-    model,
-    `${shape.name}: cluster worker slot 1 dies every 2 minutes under superviseWorkers; start times and the supervisor count the same restarts once`,
-    clock,
-    shape.name,
-    templates,
-    [
-      upAll(primary),
-      upAll(steady),
-      startTimeSeries(service, looping, clock.step, length, loop),
-      supervisorRestartsSeries(service, steady, clock.step, length, []),
-      supervisorRestartsSeries(service, looping, clock.step, length, loopTimes),
-    ],
-    firingChecks(context, loopFires, looping, loopTimes),
-  );
+  if (loopSteps >= 1) {
+    // Each worker lives its period, dies, and is back a second later (its backoff reset: it ran
+    // past `stableMs`), just before a scrape; the loop goes on past the checks.
+    const loopFires = firingTimes(evaluation, forDuration, (4 + (restarts - 1) * loopSteps) * clock.step);
+    const length = stepsTo(loopFires);
+    const loop = Array.from({ length: Math.ceil((length - 4) / loopSteps) }, (_, i) => 4 + i * loopSteps);
+    const loopTimes = loop.map((step) => step * clock.step - 1);
+    tests.push(
+      promtoolTest(
+        model,
+        `${shape.name}: cluster worker slot 1 dies every ${loopEvery} under a supervisor of the service's own (start times only); fires for worker 1 alone`,
+        clock,
+        shape.name,
+        templates,
+        [upAll(primary, length), upAll(steady, length), startTimeSeries(service, looping, clock.step, length, loop)],
+        firingChecks(context, loopFires, looping, loopTimes),
+      ),
+      promtoolTest(
+        model,
+        `${shape.name}: cluster worker slot 1 dies every ${loopEvery} under superviseWorkers; start times and the supervisor count the same restarts once`,
+        clock,
+        shape.name,
+        templates,
+        [
+          upAll(primary, length),
+          upAll(steady, length),
+          startTimeSeries(service, looping, clock.step, length, loop),
+          supervisorRestartsSeries(service, steady, clock.step, length, []),
+          supervisorRestartsSeries(service, looping, clock.step, length, loopTimes),
+        ],
+        firingChecks(context, loopFires, looping, loopTimes),
+      ),
+    );
+  }
 
   // A worker that throws at start-up dies half a second in, before any scrape sees it: only the
   // supervisor counts its restarts, spaced by its backoff (1s, 2s, 4s... up to 30s).
   const firstDeath = 4 * clock.step + 7;
   const startupTimes = startupCrashLoop(firstDeath, (times) => times.length < restarts);
-  const startupFires = firingTimes(evaluation, forDuration, Math.ceil(startupTimes.at(-1)! / clock.step) * clock.step);
-  startupTimes.push(...startupCrashLoop(firstDeath, (times) => times.at(-1)! <= startupFires.firesAt).slice(startupTimes.length));
-  const startupLength = stepsTo(startupFires);
-  const neverReports = promtoolTest(
-    model,
-    `${shape.name}: cluster worker slot 1 dies at start-up before any scrape; the supervisor's count fires for worker 1`,
-    clock,
-    shape.name,
-    templates,
-    [
-      upAll(primary, startupLength),
-      upAll(steady, startupLength),
-      startTimeSeries(service, looping, clock.step, startupLength, [], [], 5),
-      supervisorRestartsSeries(service, steady, clock.step, startupLength, []),
-      supervisorRestartsSeries(service, looping, clock.step, startupLength, startupTimes),
-    ],
-    firingChecks(context, startupFires, looping, startupTimes),
-  );
-
-  return [ownSupervisor, bothSignals, neverReports, clusterDeployDay(context)];
+  // The backoff allows at most two restarts a minute: a threshold beyond that within the window
+  // cannot be reached this way, and there is nothing to test.
+  const startupReachable = startupTimes.at(-1)! - firstDeath < windowSeconds;
+  if (startupReachable) {
+    const startupFires = firingTimes(evaluation, forDuration, Math.ceil(startupTimes.at(-1)! / clock.step) * clock.step);
+    startupTimes.push(...startupCrashLoop(firstDeath, (times) => times.at(-1)! <= startupFires.firesAt).slice(startupTimes.length));
+    const length = stepsTo(startupFires);
+    tests.push(
+      promtoolTest(
+        model,
+        `${shape.name}: cluster worker slot 1 dies at start-up before any scrape; the supervisor's count fires for worker 1`,
+        clock,
+        shape.name,
+        templates,
+        [
+          upAll(primary, length),
+          upAll(steady, length),
+          startTimeSeries(service, looping, clock.step, length, [], [], 5),
+          supervisorRestartsSeries(service, steady, clock.step, length, []),
+          supervisorRestartsSeries(service, looping, clock.step, length, startupTimes),
+        ],
+        firingChecks(context, startupFires, looping, startupTimes),
+      ),
+    );
+  }
+  return [...tests, clusterDeployDay(context)];
 }
 
 /**
