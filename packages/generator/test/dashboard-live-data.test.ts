@@ -13,6 +13,7 @@ import { recordingRuleNames } from '../src/rules/recording.js';
 import { renderFile } from '../src/writer.js';
 import { createCgroupRoot, type CgroupRoot } from '../../testkit/test/e2e/cgroup.js';
 import { specModel } from './dashboard-fixtures.js';
+import { asGrafanaWouldSend, rateIntervalFor } from './dashboard-live-query.js';
 
 /**
  * The dashboards against a real Prometheus scraping the real example service: every panel
@@ -21,23 +22,7 @@ import { specModel } from './dashboard-fixtures.js';
  */
 
 const scrapeSeconds = 1;
-// Grafana's $__rate_interval is at least four scrape intervals.
-const rateInterval = `${4 * scrapeSeconds + 1}s`;
-
-/**
- * The hourly baseline reads the same hour a day and a week earlier, which a fresh Prometheus
- * cannot have; an expression over it is checked with the current hour in its place (same
- * labels, same joins), so a wrong join still shows as no data.
- */
-function withoutHistory(expr: string): string {
-  return expr.replaceAll(recordingRuleNames.pipelineItemsCreatedRate1hBaseline, recordingRuleNames.pipelineItemsCreatedRate1h);
-}
-
-function asGrafanaWouldSend(expr: string): string {
-  return withoutHistory(expr)
-    .replace(/\$\{?__rate_interval\}?/g, rateInterval)
-    .replace(/\$\{?(job|pipeline|instance|slo|team)\}?/g, '.*');
-}
+const rateInterval = rateIntervalFor(scrapeSeconds);
 
 const exporterDashboardUids = new Set<string>([dashboardUids.hosts, dashboardUids.dependencies]);
 
@@ -146,7 +131,7 @@ describe('dashboards against a real Prometheus scraping the example service', ()
       for (const panel of dashboardPanels(dashboard)) {
         for (const expr of panelExpressions(panel)) {
           queried.push(expr);
-          if (!(await hasData(asGrafanaWouldSend(expr)))) empty.push(`${dashboard.title} › ${panel.title}: ${expr}`);
+          if (!(await hasData(asGrafanaWouldSend(expr, scrapeSeconds)))) empty.push(`${dashboard.title} › ${panel.title}: ${expr}`);
         }
       }
     }

@@ -15,6 +15,7 @@ describe('buildModel', () => {
       metricsPath: '/metrics',
       scrapeInterval: '15s',
       healthChecks: ['postgres'],
+      runtime: { cluster: false },
       alerts: {
         serviceDown: { for: '3m' },
         highErrorRate: { ratio: 0.1, minEvents: 20, for: '5m' },

@@ -26,6 +26,11 @@ describe('spec validation', () => {
     expect(lines).toEqual([expect.stringMatching(new RegExp(`^${file}: selectorLabels\\.job: expected a label Vigil does not use itself `))]);
   });
 
+  it('rejects a runtime.cluster that is not a boolean, and an unknown runtime field, naming the path', () => {
+    expect(problemsOf(specWith((spec) => (spec.services[0].runtime = { cluster: 'yes' })))).toEqual([`${file}: services[0].runtime.cluster: expected true or false`]);
+    expect(problemsOf(specWith((spec) => (spec.services[0].runtime = { workers: 4 })))).toEqual([`${file}: services[0].runtime.workers: unknown field`]);
+  });
+
   it('rejects a duration that is not in Prometheus syntax, naming file and path', () => {
     const lines = problemsOf(specWith((spec) => (spec.pipelines[1].zeroItemsWindow = '6 hours')));
     expect(lines).toEqual([`${file}: pipelines[1].zeroItemsWindow: expected a duration like "6h"`]);

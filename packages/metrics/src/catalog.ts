@@ -135,8 +135,8 @@ export const catalog = {
   clusterWorkerRestarts: {
     name: 'cluster_worker_restarts_total',
     type: 'counter',
-    help: 'Crashed workers the supervisor started again, after its backoff.',
-    labelNames: [],
+    help: 'Crashed workers the supervisor started again, after its backoff, by slot (`worker`, the label the slot\'s per-worker series carry).',
+    labelNames: ['worker'],
   },
   clusterWorkersPlanned: {
     name: 'cluster_workers_planned',

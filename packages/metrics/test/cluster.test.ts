@@ -77,13 +77,15 @@ describe('node:cluster aggregation', () => {
     // One series per worker for a per-process gauge; the service label stays.
     expect(findSamples(before, 'nodejs_heap_size_used_bytes', { service: 'fixture' }).map((s) => s.labels.worker).sort()).toEqual(['0', '1']);
     expect(sampleValue(before, 'cluster_workers_exited_total')).toBe(0);
+    // Every slot's restart series exists at 0 before its first crash, so increase() sees the first one.
+    expect(findSamples(before, 'cluster_worker_restarts_total').map((s) => [s.labels.worker, s.value]).sort()).toEqual([['0', 0], ['1', 0]]);
 
     const { pids } = await workersOf(url);
     process.kill(pids['0']!, 'SIGKILL');
     const afterRestart = await until(
       'the killed worker to be restarted and report',
       async () => ({ workers: await workersOf(url), samples: await record() }),
-      ({ workers, samples }) => workers.reporting === 2 && workers.pids['0'] !== pids['0'] && sampleValue(samples, 'cluster_worker_restarts_total') === 1,
+      ({ workers, samples }) => workers.reporting === 2 && workers.pids['0'] !== pids['0'] && sampleValue(samples, 'cluster_worker_restarts_total', { worker: '0' }) === 1,
     );
     for (let i = 0; i < 3; i++) {
       await record();
@@ -98,6 +100,7 @@ describe('node:cluster aggregation', () => {
     expect(itemsOf(last)).toBeGreaterThan(itemsOf(before));
     expect(sampleValue(afterRestart.samples, 'cluster_workers_exited_total')).toBe(1);
     expect(sampleValue(last, 'cluster_workers_exited_total')).toBe(1);
+    expect(sampleValue(last, 'cluster_worker_restarts_total', { worker: '1' })).toBe(0);
     // The replacement keeps slot 0's label: its start time is one series, not a new one per restart.
     expect(findSamples(last, 'process_start_time_seconds', { worker: '0' })).toHaveLength(1);
     expect(await promtoolCheckMetrics(await (await fetch(`${url}/metrics`)).text())).toEqual({ code: 0, output: '' });

@@ -150,6 +150,12 @@ export class ServiceSim extends TargetSim {
   unhandledErrorRate: Signal = () => 0;
   /** health_check_status per critical check: 1 passing, 0 failing. */
   readonly checks = new Map<string, Signal>();
+  /**
+   * For a service run as a node:cluster (`superviseWorkers` keeping worker slots 0 and 1): the
+   * times worker slot 1 crashed and was started again, while the primary (this target's process)
+   * stays up. Empty for a single-process service, which then exposes no per-worker series.
+   */
+  readonly workerRestarts: number[] = [];
 
   constructor(
     readonly model: ServiceModel,
@@ -435,6 +441,7 @@ function renderService(recorder: Recorder, service: ServiceSim, pipelines: reado
     recorder.put(catalog.containerMemoryLimit.name, target, step, service.memoryLimitBytes);
     recorder.put(catalog.containerCpuLimit.name, target, step, service.cpuLimitCores);
     for (const [check, status] of service.checks) recorder.put(catalog.healthCheckStatus.name, { ...target, check, criticality: 'critical' }, step, status(t) >= 0.5 ? 1 : 0);
+    if (service.workerRestarts.length > 0) renderWorkers(recorder, service, target, step, t, seen.life.start);
     if (!seen.instrumented) continue;
     // Labelled histograms and counters appear at their first observation in a process.
     for (const [status, state] of process.histograms) {
@@ -457,6 +464,19 @@ function renderService(recorder: Recorder, service: ServiceSim, pipelines: reado
       if (rejected !== undefined) recorder.put(catalog.itemValidationErrors.name, { ...labels, reason: 'schema' }, step, rejected);
       recorder.put(catalog.pipelineLastItemCreated.name, { ...target, pipeline: name }, step, round(process.lastItem.get(name) ?? 0, 3));
     }
+  }
+}
+
+/**
+ * What a cluster primary exposes per worker slot: each worker's own start time (the slot's
+ * `worker` label) and the supervisor's restarts of the slot since the primary started.
+ */
+function renderWorkers(recorder: Recorder, service: ServiceSim, target: Labels, step: number, t: number, primaryStart: number): void {
+  for (const slot of ['0', '1']) {
+    const restarts = slot === '1' ? service.workerRestarts.filter((at) => at >= primaryStart && at <= t) : [];
+    const labels = { ...target, worker: slot };
+    recorder.put(defaultNodeMetrics.processStartTime.name, labels, step, Math.floor(restarts.at(-1) ?? primaryStart));
+    recorder.put(catalog.clusterWorkerRestarts.name, labels, step, restarts.length);
   }
 }
 

@@ -1,7 +1,9 @@
-import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import { DashboardBuilder, RowBuilder, type Dashboard, type Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { catalog, defaultNodeMetrics as node } from '@vigil/metrics/catalog';
 import type { Model } from '../model/types.js';
 import { recordingRuleNames as rules } from '../rules/recording.js';
+import { restartDefaults, restartsExpression } from '../rules/restarts.js';
 import { alertNames } from './alerts.js';
 import { vigilDashboardsLink } from './links.js';
 import { PanelIds, timeseriesPanel } from './panels.js';
@@ -18,7 +20,7 @@ export function runtimeDashboard(model: Model): Dashboard {
   const cpuRatio = `max by (job) (${rules.instanceCpuLimitRatio}{${selected}})`;
   const eventLoopLag = `max by (job) (${node.eventLoopLagP99.name}{${selected}})`;
 
-  return new DashboardBuilder('Vigil / Runtime')
+  const dashboard = new DashboardBuilder('Vigil / Runtime')
     .uid(dashboardUids.runtime)
     .description(`Node.js process health per service instance. Generated from ${model.source}; do not edit.`)
     .tags(['vigil', 'runtime'])
@@ -152,6 +154,55 @@ export function runtimeDashboard(model: Model): Dashboard {
         alerts: [alertNames.circuitBreakerOpen],
         noValue: 'no circuit breaker',
       }),
-    )
-    .build();
+    );
+  if (model.services.some((service) => service.runtime.cluster)) {
+    dashboard.withRow(new RowBuilder('Cluster workers').id(ids.next()));
+    for (const panel of clusterPanels(model, ids)) dashboard.withPanel(panel);
+  }
+  return dashboard.build();
+}
+
+/**
+ * What a node:cluster primary reports about its workers (`@vigil/metrics/cluster`). Only for a
+ * spec with a service that declares `runtime.cluster`: no other service exposes these series,
+ * so the panels would show nothing but "No data".
+ */
+function clusterPanels(model: Model, ids: PanelIds): cog.Builder<Panel>[] {
+  // Per-process series of a cluster carry the slot's `worker` label ("primary" for the primary).
+  const restarts = restartsExpression('$__rate_interval', `${selected}, worker!=""`);
+  return [
+    timeseriesPanel(model, ids, {
+      title: 'Restarts per worker slot',
+      description: `Restarts of each worker slot (and of the primary) per interval, counted as ServiceRestarting counts them: the larger of the slot's process_start_time_seconds changes and the supervisor's cluster_worker_restarts_total, which also counts workers that die before their first scrape. ServiceRestarting fires at ${restartDefaults.restarts} restarts of one slot within ${restartDefaults.window}, ServiceRestartingPersistently at ${restartDefaults.persistentRestarts} within ${restartDefaults.persistentWindow} (service defaults).`,
+      unit: 'short',
+      min: 0,
+      queries: [{ expr: restarts, legend: '{{job}} {{instance}} worker {{worker}}' }],
+      alerts: [alertNames.serviceRestarting, alertNames.serviceRestartingPersistently],
+    }),
+    timeseriesPanel(model, ids, {
+      title: 'Workers exited',
+      description: 'Worker processes or threads that exited per interval, whatever the reason (crash, kill, rolling restart); their counts stay in the aggregated totals.',
+      unit: 'short',
+      min: 0,
+      queries: [{ expr: `sum by (job, instance) (increase(${catalog.clusterWorkersExited.name}{${selected}}[$__rate_interval]))`, legend: '{{job}} {{instance}}' }],
+    }),
+    timeseriesPanel(model, ids, {
+      title: 'Metrics collect timeouts',
+      description: "Scrapes per interval in which a worker did not answer the primary within collectTimeoutMs, so its last snapshot was shown instead. A steady rate means a worker whose event loop is blocked or overloaded.",
+      unit: 'short',
+      min: 0,
+      queries: [{ expr: `sum by (job, instance) (increase(${catalog.clusterCollectTimeouts.name}{${selected}}[$__rate_interval]))`, legend: '{{job}} {{instance}}' }],
+    }),
+    timeseriesPanel(model, ids, {
+      title: 'Workers planned and running',
+      description:
+        'The worker count planWorkerCount chose from the CPU and memory limits (limited_by says which bound won), and the worker processes or threads reporting metrics now. Running below planned for long means workers keep dying.',
+      unit: 'short',
+      min: 0,
+      queries: [
+        { expr: `max by (job, instance, limited_by) (${catalog.clusterWorkersPlanned.name}{${selected}})`, legend: '{{job}} {{instance}} planned (limited by {{limited_by}})' },
+        { expr: `count by (job, instance) (${node.processStartTime.name}{${selected}, worker!~"primary|"})`, legend: '{{job}} {{instance}} running' },
+      ],
+    }),
+  ];
 }

@@ -366,6 +366,7 @@ function resolveModel(spec: ParsedSpec, source: string, durations: { for?: strin
       metricsPath: service.metricsPath ?? serviceDefaults.metricsPath,
       scrapeInterval: service.scrapeInterval === undefined ? scrapeInterval : normaliseDuration(service.scrapeInterval),
       healthChecks: [...(criticalChecksByService.get(service.name) ?? [])].sort(),
+      runtime: { cluster: service.runtime?.cluster ?? false },
       alerts: resolveServiceAlerts(service.alerts, durations),
       disabledAlerts: disabledKeys(service.alerts),
     }))

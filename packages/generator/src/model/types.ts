@@ -110,6 +110,8 @@ export interface ServiceModel {
   readonly scrapeInterval: Duration;
   /** Names of critical health checks this service runs (fed into health_check_status). */
   readonly healthChecks: readonly string[];
+  /** `cluster`: each target is a node:cluster primary aggregating its workers (spec `runtime.cluster`, default false). */
+  readonly runtime: { readonly cluster: boolean };
   readonly alerts: ServiceAlertParameters;
   /** Spec keys of the alerts switched off for this service (`alerts.<name>: false`). */
   readonly disabledAlerts?: readonly string[];

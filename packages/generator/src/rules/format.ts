@@ -112,6 +112,8 @@ export type TemplatePart =
   | string
   | { readonly value: TemplateFunction }
   | { readonly label: string }
+  /** `prefix` and the label's value when the alert has that label, else nothing (a cluster's `worker`). */
+  | { readonly optionalLabel: string; readonly prefix: string }
   /** A per-target parameter (a threshold): read from its series when the target overrides it. */
   | { readonly parameter: ParameterValues; readonly format: TemplateFunction };
 
@@ -127,6 +129,7 @@ export function goTemplate(parts: readonly TemplatePart[]): string {
         const fn = templateFunctions[part.format];
         return parameterTemplate(part.parameter, (input) => goPipe(part.format, input), fn.render(part.parameter.defaultValue));
       }
+      if ('optionalLabel' in part) return `{{ with $labels.${part.optionalLabel} }}${part.prefix}{{ . }}{{ end }}`;
       return `{{ $labels.${part.label} }}`;
     })
     .join('');
@@ -140,6 +143,10 @@ export function renderTemplate(parts: readonly TemplatePart[], value: number, la
       if ('parameter' in part) {
         const target = Object.fromEntries(targetLabelNames[part.parameter.kind].map((name) => [name, labels[name] ?? '']));
         return templateFunctions[part.format].render(valueFor(part.parameter, target));
+      }
+      if ('optionalLabel' in part) {
+        const present = labels[part.optionalLabel];
+        return present === undefined || present === '' ? '' : `${part.prefix}${present}`;
       }
       const labelValue = labels[part.label];
       if (labelValue === undefined) throw new Error(`template label "${part.label}" not among the expected labels`);

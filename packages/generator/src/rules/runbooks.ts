@@ -31,14 +31,14 @@ const parameterDocs: Readonly<Record<string, readonly ParameterDoc[]>> = {
     },
   ],
   ServiceRestarting: [
-    { specPath: 'services[].alerts.serviceRestarting.restarts', defaultValue: String(d.serviceRestarting.restarts), meaning: `new processes of one instance within ${d.serviceRestarting.window} (fleet-wide window) from which it fires` },
+    { specPath: 'services[].alerts.serviceRestarting.restarts', defaultValue: String(d.serviceRestarting.restarts), meaning: `restarts of one instance, or of one cluster worker slot, within ${d.serviceRestarting.window} (fleet-wide window) from which it fires` },
     { specPath: 'services[].alerts.serviceRestarting.for', defaultValue: d.serviceRestarting.for, meaning: 'how long the count must stay at or above it' },
   ],
   ServiceRestartingPersistently: [
     {
       specPath: 'services[].alerts.serviceRestarting.persistentRestarts',
       defaultValue: String(d.serviceRestarting.persistentRestarts),
-      meaning: `new processes of one instance within ${d.serviceRestarting.persistentWindow} (fleet-wide window) from which it pages`,
+      meaning: `restarts of one instance, or of one cluster worker slot, within ${d.serviceRestarting.persistentWindow} (fleet-wide window) from which it pages`,
     },
     { specPath: 'services[].alerts.serviceRestarting.for', defaultValue: d.serviceRestarting.for, meaning: 'how long the count must stay at or above it' },
   ],

@@ -143,6 +143,15 @@ export const serviceSchema = z.strictObject({
   team: nameSchema.optional(),
   metricsPath: metricsPathSchema.optional(),
   scrapeInterval: intervalSchema.optional(),
+  /**
+   * How the service's processes run. `cluster: true`: each target is a node:cluster primary that
+   * keeps workers (`superviseWorkers`) and serves their aggregated metrics
+   * (`createClusterAggregator`, `@vigil/metrics/cluster`); the runtime dashboard then shows the
+   * cluster worker panels. Default: one process per target.
+   */
+  runtime: z
+    .strictObject({ cluster: z.boolean(typeError('expected true or false')).optional() }, typeError('expected an object such as { cluster: true }'))
+    .optional(),
   alerts: serviceAlertsSchema.optional(),
 });
 

@@ -9,7 +9,8 @@ import { CounterFamily, GaugeFamily, type CounterSeries } from '../families.js';
 export interface ClusterFamilies {
   readonly workersExited: CounterSeries;
   readonly collectTimeouts: CounterSeries;
-  readonly workerRestarts: CounterSeries;
+  /** By slot: one series per `worker` label, as the slot's per-worker gauges carry. */
+  readonly workerRestarts: CounterFamily;
   readonly workersPlanned: GaugeFamily;
 }
 
@@ -26,7 +27,7 @@ export function clusterFamiliesFor(registry: Registry): ClusterFamilies {
     families = {
       workersExited: exited.seriesFor([]),
       collectTimeouts: timeouts.seriesFor([]),
-      workerRestarts: restarts.seriesFor([]),
+      workerRestarts: restarts,
       workersPlanned: planned,
     };
     registered.set(registry, families);

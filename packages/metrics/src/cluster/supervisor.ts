@@ -1,8 +1,9 @@
 /**
  * A small cluster supervisor: keeps `workers` processes running, starts a crashed one again
- * after an exponential backoff, and counts each restart in `cluster_worker_restarts_total`
- * (what a crash-loop alert reads). Each worker gets a slot number in `VIGIL_WORKER_SLOT`; its
- * replacement gets the same slot, so per-worker series keep their `worker` label.
+ * after an exponential backoff, and counts each restart in `cluster_worker_restarts_total{worker}`
+ * by slot (what the ServiceRestarting alerts read next to the slot's `process_start_time_seconds`).
+ * Each worker gets a slot number in `VIGIL_WORKER_SLOT`; its replacement gets the same slot, so
+ * per-worker series keep their `worker` label.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Registry } from 'prom-client';
@@ -68,7 +69,7 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
   positive(backoff.maxMs ?? 30_000, 'backoff.maxMs');
   const stableMs = positive(backoff.stableMs ?? 60_000, 'backoff.stableMs');
   const stopGraceMs = positive(options.stopGraceMs ?? 10_000, 'stopGraceMs');
-  const restartCounter = clusterFamiliesFor(options.registry).workerRestarts;
+  const restartCounters = clusterFamiliesFor(options.registry).workerRestarts;
   const running = new Map<number, Worker>();
   const crashesInARow = new Map<number, number>();
   const pending = new Set<NodeJS.Timeout>();
@@ -76,6 +77,9 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
   let stopping = false;
 
   const start = (slot: number): void => {
+    // Touched at every start, so each slot's series exists at 0 before its first crash: a series
+    // born at 1 would hide that first restart from increase().
+    const restartCounter = restartCounters.seriesFor([String(slot)]);
     const startedAt = performance.now();
     const worker = cluster.fork({ ...options.env, [workerSlotEnv]: String(slot) });
     running.set(slot, worker);

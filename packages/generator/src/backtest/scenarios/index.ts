@@ -423,6 +423,27 @@ export const scenarios: readonly Scenario[] = [
     },
   },
   {
+    name: 'worker-crash-loop',
+    kind: 'incident',
+    summary: 'the main API runs as a node:cluster; worker slot 1 dies every 2 minutes from 10:00 for 2 hours (a poison message) while the primary and worker 0 keep serving',
+    fromHour: 8,
+    hours: 6,
+    seed: 404,
+    needs: ['main'],
+    setup: (_world, roles) => {
+      const service = roles.main;
+      for (let at = h(10) + 90; at < h(12); at += 2 * minute) service.workerRestarts.push(at);
+      const worker = { ...of(service), worker: '1' };
+      return incident('worker 1 restart /2m', h(10), h(12),
+        [
+          { alert: 'ServiceRestarting', labels: worker, withinSeconds: 15 * minute },
+          { alert: 'ServiceRestartingPersistently', labels: worker, withinSeconds: 30 * minute },
+        ],
+        [],
+      );
+    },
+  },
+  {
     name: 'outage-with-deploy',
     kind: 'incident',
     summary: 'the steady pipeline stops at 10:00; a deploy at 14:00 (trying a fix) does not help; it resumes at 22:00',
