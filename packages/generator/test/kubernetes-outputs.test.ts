@@ -97,6 +97,19 @@ describe('Kubernetes outputs of the example spec', () => {
     }
   });
 
+  it('ServiceMonitors put the spec\'s selectorLabels on every scraped series, as the scoped rules expect', () => {
+    const scoped = { ...model, selectorLabels: { cluster: 'eu-1', environment: 'prod' } };
+    for (const file of kubernetesGenerator(scoped).filter((candidate) => candidate.path.startsWith('kubernetes/service-monitors/'))) {
+      const monitor = new ServiceMonitor(file.data as ConstructorParameters<typeof ServiceMonitor>[0]);
+      monitor.validate();
+      expect(monitor.spec.endpoints[0]!.relabelings).toEqual([
+        expect.objectContaining({ targetLabel: 'job' }),
+        { action: 'replace', targetLabel: 'cluster', replacement: 'eu-1' },
+        { action: 'replace', targetLabel: 'environment', replacement: 'prod' },
+      ]);
+    }
+  });
+
   it('dashboard ConfigMaps carry the dashboard files byte for byte, labelled for the Grafana sidecar', () => {
     for (const dashboard of dashboardsGenerator(model)) {
       const name = dashboard.path.slice('dashboards/'.length, -'.json'.length);

@@ -35,7 +35,7 @@ function prometheusRules(model: Model, settings: KubernetesSettings): GeneratedF
     });
 }
 
-function serviceMonitor(service: ServiceModel, settings: KubernetesSettings): GeneratedFile {
+function serviceMonitor(service: ServiceModel, settings: KubernetesSettings, selectorLabels: Readonly<Record<string, string>>): GeneratedFile {
   const resource = new ServiceMonitor({
     metadata: metadata(settings, service.name),
     spec: {
@@ -46,7 +46,12 @@ function serviceMonitor(service: ServiceModel, settings: KubernetesSettings): Ge
           path: service.metricsPath,
           interval: service.scrapeInterval,
           // The rules select by job: make it the spec's job, whatever the Kubernetes Service is called.
-          relabelings: [{ action: 'replace', targetLabel: 'job', replacement: service.job }],
+          // The spec's selectorLabels go on every scraped series, as the generated scrape configs do,
+          // so the scoped rules and panels find them.
+          relabelings: [
+            { action: 'replace', targetLabel: 'job', replacement: service.job },
+            ...Object.entries(selectorLabels).map(([label, value]) => ({ action: 'replace' as const, targetLabel: label, replacement: value })),
+          ],
         },
       ],
     },
@@ -72,7 +77,7 @@ export function kubernetesGenerator(model: Model): GeneratedFile[] {
   if (settings === undefined) return [];
   return [
     ...prometheusRules(model, settings),
-    ...model.services.map((service) => serviceMonitor(service, settings)),
+    ...model.services.map((service) => serviceMonitor(service, settings, model.selectorLabels ?? {})),
     { path: `${kubernetesDirectory}/alertmanager-config.yaml`, format: 'yaml', data: alertmanagerConfigResource(model, settings) },
     ...dashboardConfigMaps(model, settings),
     ...model.services
