@@ -14,7 +14,7 @@ import { dashboardUids } from '../src/dashboards/index.js';
 import { buildModel, type Model } from '../src/index.js';
 import { dashboardPanels, panelExpressions } from '../src/lint/walk.js';
 import { dashboardByUid } from './dashboard-fixtures.js';
-import { asGrafanaWouldSend } from './dashboard-live-query.js';
+import { asGrafanaWouldSend } from '../src/dashboards/sent-query.js';
 import { minimalSpec, specWith } from './spec-fixtures.js';
 
 const clusterFixture = fileURLToPath(new URL('../../metrics/test/fixtures/cluster-service.ts', import.meta.url));
@@ -48,7 +48,7 @@ let prometheus: PrometheusInstance | undefined;
 
 /** The panel query with `$__rate_interval` as Grafana sends it for the shortest range, or `rateInterval`. */
 async function query(expr: string, rateInterval?: string): Promise<Array<{ labels: Readonly<Record<string, string>>; value: number }>> {
-  const sent = asGrafanaWouldSend(rateInterval === undefined ? expr : expr.replaceAll('$__rate_interval', rateInterval), scrapeSeconds);
+  const sent = asGrafanaWouldSend(rateInterval === undefined ? expr : expr.replaceAll('$__rate_interval', rateInterval), { scrapeSeconds });
   return (await prometheus!.query(sent)).map((sample) => ({ labels: sample.metric, value: Number(sample.value[1]) }));
 }
 

@@ -13,7 +13,7 @@ import { recordingRuleNames } from '../src/rules/recording.js';
 import { renderFile } from '../src/writer.js';
 import { createCgroupRoot, type CgroupRoot } from '../../testkit/test/e2e/cgroup.js';
 import { specModel } from './dashboard-fixtures.js';
-import { asGrafanaWouldSend, rateIntervalFor } from './dashboard-live-query.js';
+import { asGrafanaWouldSend, rateIntervalFor } from '../src/dashboards/sent-query.js';
 
 /**
  * The dashboards against a real Prometheus scraping the real example service: every panel
@@ -131,7 +131,7 @@ describe('dashboards against a real Prometheus scraping the example service', ()
       for (const panel of dashboardPanels(dashboard)) {
         for (const expr of panelExpressions(panel)) {
           queried.push(expr);
-          if (!(await hasData(asGrafanaWouldSend(expr, scrapeSeconds)))) empty.push(`${dashboard.title} › ${panel.title}: ${expr}`);
+          if (!(await hasData(asGrafanaWouldSend(expr, { scrapeSeconds })))) empty.push(`${dashboard.title} › ${panel.title}: ${expr}`);
         }
       }
     }

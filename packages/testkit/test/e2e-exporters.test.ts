@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, type Model, type SpecOverrides } from '@vigil/generator';
+import { asGrafanaWouldSend, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
 // The health package's real PostgreSQL and Redis for tests (127.0.0.1, free port, stoppable).
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../health/test/support/servers.js';
@@ -25,7 +25,7 @@ import {
   type PrometheusInstance,
   type WebhookReceiver,
 } from '../src/index.js';
-import { concreteExpression, panelExpressions } from './e2e/dashboards.js';
+import { panelExpressions } from './e2e/dashboards.js';
 import type { RenderedStack } from './e2e/render.js';
 import { receiverPaths, withWebhookReceivers } from './e2e/receivers.js';
 import { E2eStack } from './e2e/stack.js';
@@ -36,6 +36,9 @@ const notificationTimeoutMs = 60_000;
 /** 16 MiB filled to 95%: 5% free, under the 10% of hosts.diskFreeRatio. */
 const disk = { sizeBytes: 16 * 1024 * 1024, fillRatio: 0.95 };
 const exporterDashboards = ['dashboards/hosts.json', 'dashboards/dependencies.json'];
+
+/** See the spec overrides: postgres_exporter needs a scrape timeout above its 1 s retry. */
+const exporterScrapeSeconds = 2;
 
 let postgres: PostgresServer | undefined;
 let redis: RedisServer | undefined;
@@ -66,7 +69,7 @@ async function buildModel(alertmanagers: readonly string[]): Promise<Model> {
     // postgres_exporter answers a scrape about 1 s late while its server is down (it retries the
     // connection once); the e2e profile's 1 s interval, and so 1 s scrape timeout, would drop
     // exactly the pg_up 0 sample under test. 2 s keeps the timeout above it; rules still run every 1 s.
-    prometheus: { scrapeInterval: '2s', ...(alertmanagers.length > 0 ? { alertmanagers: [...alertmanagers] } : {}) },
+    prometheus: { scrapeInterval: `${exporterScrapeSeconds}s`, ...(alertmanagers.length > 0 ? { alertmanagers: [...alertmanagers] } : {}) },
   };
   return withWebhookReceivers(await loadModel(specPath, { profile: 'e2e', overrides }), receiver.url);
 }
@@ -121,7 +124,7 @@ describe('real exporters on loopback, scraped by the generated config', () => {
         expect(rendered.dashboards.map((dashboard) => dashboard.path)).toEqual(expect.arrayContaining(exporterDashboards));
     const expressions = rendered.dashboards
       .filter((dashboard) => exporterDashboards.includes(dashboard.path))
-      .flatMap((dashboard) => panelExpressions(dashboard.json).map((entry) => ({ key: `${dashboard.path} / ${entry.panel} / ${entry.expr}`, query: concreteExpression(entry.expr) })));
+      .flatMap((dashboard) => panelExpressions(dashboard.json).map((entry) => ({ key: `${dashboard.path} / ${entry.panel} / ${entry.expr}`, query: asGrafanaWouldSend(entry.expr, { scrapeSeconds: exporterScrapeSeconds }) })));
     const reads = (metric: string) => expressions.some((entry) => entry.query.includes(metric));
     for (const metric of ['node_filesystem_avail_bytes', 'node_memory_MemAvailable_bytes', 'node_cpu_seconds_total', 'pg_up', 'pg_stat_database_numbackends', 'redis_up', 'redis_memory_used_bytes']) {
       expect(reads(metric), metric).toBe(true);

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { concreteExpression, expandRecordingRules, panelExpressions, recordingRules } from './e2e/dashboards.js';
+import { asGrafanaWouldSend } from '@vigil/generator';
+import { expandRecordingRules, panelExpressions, recordingRules } from './e2e/dashboards.js';
 import { copyRuleFiles, expandRulePattern, makeWorkDir, removeWorkDir } from '../src/workdir.js';
 
 const base = mkdtempSync(join(tmpdir(), 'vigil-workdir-test-'));
@@ -41,8 +42,8 @@ describe('dashboard expressions for the end-to-end check', () => {
         { title: 'Row', panels: [{ title: 'B', targets: [{ expr: 'y{instance=~"${instance}", p=~"[[pipeline]]"}' }, { expr: ' ' }] }] },
       ],
     };
-    expect(panelExpressions(dashboard).map((entry) => [entry.panel, concreteExpression(entry.expr)])).toEqual([
-      ['A', 'rate(x_total{job=~".*"}[1m])'],
+    expect(panelExpressions(dashboard).map((entry) => [entry.panel, asGrafanaWouldSend(entry.expr, { scrapeSeconds: 15 })])).toEqual([
+      ['A', 'rate(x_total{job=~".*"}[61s])'],
       ['B', 'y{instance=~".*", p=~".*"}'],
     ]);
   });

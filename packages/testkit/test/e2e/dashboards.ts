@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { recordingRuleNames } from '@vigil/generator';
 
 /** Every PromQL expression of every panel (nested rows included) of a Grafana dashboard JSON. */
 export function panelExpressions(dashboard: unknown): { readonly panel: string; readonly expr: string }[] {
@@ -17,27 +16,6 @@ export function panelExpressions(dashboard: unknown): { readonly panel: string; 
   const root = dashboard as { panels?: unknown; dashboard?: { panels?: unknown } };
   visit(root.panels ?? root.dashboard?.panels);
   return found;
-}
-
-/**
- * What Grafana would send for "all values": `$__rate_interval` and friends become fixed
- * windows and every template variable (`$job`, `${job}`, `[[job]]`) the match-all regex.
- */
-export function concreteExpression(expr: string): string {
-  return expr
-    .replace(/\$__rate_interval|\$\{__rate_interval\}/g, '1m')
-    .replace(/\$__interval|\$\{__interval\}/g, '15s')
-    .replace(/\$__range|\$\{__range\}/g, '1h')
-    .replace(/\$\{(\w+)(:\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g, '.*');
-}
-
-/**
- * The hourly baseline reads the same hour a day and a week earlier, which a fresh Prometheus
- * cannot have: an expression over it is queried with the current hour in its place (same labels,
- * same joins), so a wrong join still shows as no data.
- */
-export function withoutHistory(expr: string): string {
-  return expr.replaceAll(recordingRuleNames.pipelineItemsCreatedRate1hBaseline, recordingRuleNames.pipelineItemsCreatedRate1h);
 }
 
 /** `record` name -> `expr` of every recording rule in the given rule files. */
