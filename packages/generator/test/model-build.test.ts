@@ -42,7 +42,7 @@ describe('buildModel', () => {
       disabledAlerts: [],
       alerts: { noItemsCreated: { window: '6h', minSilence: '10m' }, validationErrorsHigh: { ratio: 0.05, minEvents: 20, for: '5m' } },
     });
-    expect(orders!.alerts.itemRateLow).toEqual({ floorRatio: 0.5, floorPerSecond: (15000 * 0.5) / 86400, for: '2h' });
+    expect(orders!.alerts.itemRateLow).toEqual({ floorRatio: 0.5, floorPerSecond: (15000 * 0.5) / 86400, for: '1h' });
     expect(orders!.alerts.fieldCoverageDrop).toEqual({ requiredFields: ['id', 'price'], floor: 0.95, for: '1h' });
   });
 

@@ -41,7 +41,7 @@ export function pipelineDashboard(model: Model): Dashboard {
       timeseriesPanel(model, ids, {
         title: 'Creation rate against the expected floor',
         description:
-          'Items per second over the last hour. The dashed line is the floor of each pipeline that declares an expected volume: floor_ratio of its rate at the same hour a day and a week earlier (none until a day of history exists). Below it for long enough, PipelineItemRateLow opens a ticket.',
+          'Items per second over the last hour. The dashed line is the floor of each pipeline that declares an expected volume: floor_ratio of its rate at the same hours a week earlier, or of the discounted day before while there is no week of history (none until a day of history exists). Below it for long enough, PipelineItemRateLow opens a ticket.',
         unit: 'cps',
         min: 0,
         queries: [{ expr: `${rules.pipelineItemsCreatedRate1h}{${selected}}`, legend: '{{pipeline}}' }],

@@ -53,9 +53,21 @@ export const circuitBreakerDefaults = {
 export const pipelineDefaults = {
   /** PipelineNoItemsCreated: no item for 6h. */
   zeroItemsWindow: '6h',
-  /** PipelineItemRateLow: rate under half the expected rate, for 2h. */
+  /**
+   * PipelineItemRateLow: the last hour under half the rate of the same hours a week earlier
+   * (or a day earlier, discounted: see dayBasisShare), for 1h. The baseline is averaged over
+   * two hours, so its noise no longer resets the pending state, and an hour of `for` after the
+   * hour-long rate has taken in the drop files a 70% drop within two hours.
+   */
   rateFloorRatio: 0.5,
-  itemRateLowFor: '2h',
+  itemRateLowFor: '1h',
+  /**
+   * Without a week of history the baseline is the day before, counted at this share: a
+   * weekday carries nearly twice a weekend day's traffic, so a Saturday compared with a Friday
+   * must not read as a drop, while a 70% drop (0.3 of yesterday, 0.43 of the discounted
+   * baseline) still files a ticket in the first week.
+   */
+  dayBasisShare: 0.7,
   /** PipelineFieldCoverageDrop: under 95% of items carry a required field, for 1h. */
   coverageFloor: 0.95,
   fieldCoverageDropFor: '1h',
@@ -76,7 +88,7 @@ export const pipelineDefaults = {
    * a night lull of people-driven traffic falls to about a tenth of the daily mean.
    */
   quietHourShare: 0.1,
-  /** PipelineItemRateLow: the 1h rate of a day and a week earlier must hold at least this many items (volume guard). */
+  /** PipelineItemRateLow: the baseline (items an hour a week or a day earlier) must hold at least this many items (volume guard). */
   rateFloorMinItems: 50,
 } as const;
 
@@ -132,6 +144,14 @@ export const sloDefaults = {
    * events (requests), so two errors out of five requests do not page. Override per SLO.
    */
   minEvents: 20,
+  /**
+   * The long window of a burn-rate pair must show the burn beyond this many standard
+   * deviations of its bad-event count (Poisson: the count k less sigmas * sqrt(k) must still
+   * exceed the factor). A true 5x burn reads above 6x over 6h every few hours on a quiet
+   * night's 60 errors; it must not page for a pair meant for 6x. Counts in the hundreds lose
+   * only a few percent, so a real fast burn pages about as soon.
+   */
+  longWindowSigmas: 1,
 } as const;
 
 export const selfMonitoringDefaults = {

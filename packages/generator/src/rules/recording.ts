@@ -4,6 +4,7 @@
  * every model (they aggregate by job, pipeline, route...), so alerts filter the recorded series.
  */
 import { catalog, defaultNodeMetrics } from '@vigil/metrics/catalog';
+import { pipelineDefaults } from '../model/defaults.js';
 import type { RecordingRule, RuleGroup } from './types.js';
 
 export const recordingRuleNames = {
@@ -55,12 +56,14 @@ export const recordingRuleExpressions: Readonly<Record<RecordingRuleName, string
   [n.pipelineItemsCreatedRate5m]: `sum by (job, pipeline) (rate(${itemsCreated}[5m]))`,
   [n.pipelineItemsCreatedRate1h]: `sum by (job, pipeline) (rate(${itemsCreated}[1h]))`,
   [n.pipelineItemsCreatedIncrease24h]: `sum by (job, pipeline) (increase(${itemsCreated}[1d]))`,
-  // The normal rate for this hour: the same hour a day and a week earlier, whichever is lower
-  // (a Monday is compared with last Monday, and a Sunday never sets Monday's bar). Missing
-  // history (the first day, a gap) leaves only the other one, or nothing.
+  // The normal rate for this hour: the same two hours a week earlier (a Monday is compared with
+  // last Monday, a night with a night), centred on the hour the 1h rate covers now (offset
+  // 167h plus a 2h range centres on 168h ago) and averaged over two hours, so one hot or cold
+  // hour a week ago does not set the bar. Without a week of history, the day before at
+  // dayBasisShare (it may be a different kind of day); without a day, nothing.
   [n.pipelineItemsCreatedRate1hBaseline]:
-    `min by (job, pipeline) (label_replace(${'pipeline:items_created:rate1h'} offset 1d, "vigil_basis", "1d", "", "")` +
-    ` or label_replace(${'pipeline:items_created:rate1h'} offset 1w, "vigil_basis", "1w", "", ""))`,
+    `avg_over_time(${'pipeline:items_created:rate1h'}[2h] offset 167h)` +
+    ` or avg_over_time(${'pipeline:items_created:rate1h'}[2h] offset 23h) * ${pipelineDefaults.dayBasisShare}`,
   [n.pipelineValidationErrorsRate5m]: `sum by (job, pipeline) (rate(${validationErrors}[5m]))`,
   // Errors per created item. Either counter may be missing: no errors yet records 0, and
   // errors with no created item records +Inf (every item rejected), never nothing.

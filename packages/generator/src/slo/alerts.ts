@@ -66,12 +66,25 @@ function observedFor(window: SloWindow): string | undefined {
   return `on (job) (time() - ${recordingRuleNames.jobFirstScrapeTimestamp} >= ${promNumber(seconds * observedWindow.observedShare)})`;
 }
 
+/**
+ * The long window's burn with its bad-event count's noise taken off (the count k less
+ * `longWindowSigmas` * sqrt(k)) must still exceed the factor: the long window is the one that
+ * says the burn is significant. Freshness counts stale seconds, not independent events, so for
+ * it the correction is merely conservative.
+ */
+function significantBurn(pair: BurnRatePair): string {
+  const s = sloSeries;
+  const badEvents = `${s.errorRatio(pair.long)} * ${s.events(pair.long)}`;
+  return `${s.burnRate(pair.long)} * (1 - ${promNumber(sloDefaults.longWindowSigmas)} / sqrt(${badEvents})) > ${promNumber(pair.factor)}`;
+}
+
 export function burnRateExpression(alert: BurnRateAlert): string {
   const s = sloSeries;
   const condition = (pair: BurnRatePair): string => {
     const observed = observedFor(pair.long);
     return [
       `${s.burnRate(pair.long)} > ${promNumber(pair.factor)}`,
+      significantBurn(pair),
       `${s.burnRate(pair.short)} > ${promNumber(pair.factor)}`,
       `${s.events(pair.long)} >= ${s.minEvents}`,
       `${s.events(pair.short)} >= ${s.minEvents}`,
@@ -96,7 +109,7 @@ export function burnRateTemplates(alert: BurnRateAlert): AlertTemplates {
       { value: 'g4' },
       ` times as fast as its `,
       { label: 'period' },
-      ` period allows. Fires at ${alert.pairs.map(pairText).join(', or ')}, with at least the SLO's minEvents (default ${sloDefaults.minEvents}) events in each window.`,
+      ` period allows. Fires at ${alert.pairs.map(pairText).join(', or ')} (the long window beyond one standard deviation of its bad-event count), with at least the SLO's minEvents (default ${sloDefaults.minEvents}) events in each window.`,
     ],
   };
 }
@@ -119,7 +132,7 @@ export const errorBudgetBurnFastAlert: AlertDefinition = {
   title: 'An SLO spends its error budget fast enough to exhaust it within days',
   runbook: {
     meaning:
-      `An SLO (\`slos[]\` of the spec) burns its error budget ${pairText(burnRateAlerts.fast.pairs[0])} (2% of a 30-day budget in one hour) or ${pairText(burnRateAlerts.fast.pairs[1])} (5% in six hours). The long window shows the burn is significant; the short one that it is still going on, so the alert resolves soon after the fault ends. Each window must hold at least the SLO's \`minEvents\` events. Series: \`vigil:slo_burn_rate:rate<window>\` = error ratio over the window / (1 - objective), in \`alerts/recording-rules.yml\` (groups \`vigil-slo-*\`).`,
+      `An SLO (\`slos[]\` of the spec) burns its error budget ${pairText(burnRateAlerts.fast.pairs[0])} (2% of a 30-day budget in one hour) or ${pairText(burnRateAlerts.fast.pairs[1])} (5% in six hours). The long window shows the burn is significant: even less one standard deviation of its bad-event count (k - sqrt(k) bad events), the burn exceeds the factor, so a 5x burn whose 6h window reads 6.1x by chance on a quiet night does not page. The short window shows it is still going on, so the alert resolves soon after the fault ends. Each window must hold at least the SLO's \`minEvents\` events. Series: \`vigil:slo_burn_rate:rate<window>\` = error ratio over the window / (1 - objective), in \`alerts/recording-rules.yml\` (groups \`vigil-slo-*\`).`,
     causes: [
       'An outage or a bad deploy: many requests fail (availability) or are slow (latency).',
       'A pipeline stopped or fell behind, so its newest item is older than the bound (freshness).',
@@ -137,7 +150,7 @@ export const errorBudgetBurnSlowAlert: AlertDefinition = {
   severity: 'warning',
   title: 'An SLO spends its error budget faster than its period allows',
   runbook: {
-    meaning: `An SLO burns its error budget ${pairText(burnRateAlerts.slow.pairs[0])} (10% of a 30-day budget in a day) or ${pairText(burnRateAlerts.slow.pairs[1])} (the whole budget would be spent by the end of the period). Nothing pages: the budget lasts days at this rate, so it is work for the team's queue. Each window must hold at least the SLO's \`minEvents\` events, and Prometheus must have watched the job for three quarters of the long window (18h for 1d, 54h for 3d): over a few hours of history a short blip would count as a whole day's burn.`,
+    meaning: `An SLO burns its error budget ${pairText(burnRateAlerts.slow.pairs[0])} (10% of a 30-day budget in a day) or ${pairText(burnRateAlerts.slow.pairs[1])} (the whole budget would be spent by the end of the period). Nothing pages: the budget lasts days at this rate, so it is work for the team's queue. The long window's burn must exceed the factor even less one standard deviation of its bad-event count (k - sqrt(k)). Each window must hold at least the SLO's \`minEvents\` events, and Prometheus must have watched the job for three quarters of the long window (18h for 1d, 54h for 3d): over a few hours of history a short blip would count as a whole day's burn.`,
     causes: [
       'A steady trickle of errors or slow requests after a change (one route, one client, one dependency).',
       'A pipeline that regularly falls behind its freshness bound at peak hours.',

@@ -4,7 +4,9 @@
  * - a burn at the alert's rate pages (fast) or tickets (slow), with the exact value;
  * - a healthy SLO with noise under the budget, a restart and a scrape gap stays quiet;
  * - (fast, request SLOs) a low-traffic service with a few errors does not page: the
- *   evidence floor (`minEvents`) holds it back.
+ *   evidence floor (`minEvents`) holds it back;
+ * - (fast, request SLOs) a burn just over the factor pages on thousands of bad events in the
+ *   long window but not on ninety (the significance condition).
  */
 import { catalog } from '@vigil/metrics/catalog';
 import type { FreshnessSloModel, Model, SloModel } from '../model/types.js';
@@ -139,7 +141,34 @@ function requestTests(model: Model, alert: BurnRateAlert, slo: RequestSlo): Prom
     requestSeries(slo, lowGood, lowBad),
     quietChecks(clock, 5, lowLength - 1, 5),
   );
-  return [burning, healthy, lowTraffic];
+  return [burning, healthy, lowTraffic, ...significanceTests(model, alert, slo, clock)];
+}
+
+/**
+ * The same burn, just over the last pair's factor, on few and on many bad events: a quiet
+ * night's 6h window with ~90 bad events reads over the factor by chance as often as a true
+ * burn does, so it must not page; with thousands of bad events the excess is real and pages.
+ */
+function significanceTests(model: Model, alert: BurnRateAlert, slo: RequestSlo, clock: TestClock): PromtoolTest[] {
+  const pair = alert.pairs.at(-1)!;
+  const budget = 1 - slo.objective;
+  const burn = pair.factor * 1.08;
+  const warmUp = stepsOf(clock, '1h');
+  const settled = warmUp + stepsOf(clock, pair.long) + stepsOf(clock, '10m');
+  const length = settled + 5;
+  const series = (badInLongWindow: number) => {
+    const badPerStep = badInLongWindow / stepsOf(clock, pair.long);
+    const requests = badPerStep / (budget * burn);
+    return requestSeries(slo, [...repeat(requests, warmUp), ...repeat(requests - badPerStep, length - warmUp)], [...repeat(0, warmUp), ...repeat(badPerStep, length - warmUp)]);
+  };
+  const name = `${alert.name}: ${slo.name} burns at ${promNumberText(burn)}x, just over ${pair.factor}x over ${pair.long}`;
+  return [
+    promtoolTest(model, `${name}, on 90 bad events in ${pair.long}: within the count's noise, never pages`, clock, alert.name, burnRateTemplates(alert), series(90), quietChecks(clock, 5, length - 1, 5)),
+    promtoolTest(model, `${name}, on 9000 bad events in ${pair.long}: beyond doubt, pages`, clock, alert.name, burnRateTemplates(alert), series(9000), [
+      { at: (warmUp - 1) * clock.step, alerts: [] },
+      { at: settled * clock.step, alerts: [{ labels: expectedLabels(alert, slo), value: burn }] },
+    ]),
+  ];
 }
 
 function freshnessTests(model: Model, alert: BurnRateAlert, slo: FreshnessSloModel): PromtoolTest[] {

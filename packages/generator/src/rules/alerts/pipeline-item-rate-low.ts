@@ -25,7 +25,7 @@ const templates = (floor: ParameterValues): AlertTemplates => ({
     { label: 'job' },
     ') created items over the last hour at ',
     { value: 'humanizePercentage' },
-    ' of its rate at the same hour a day and a week earlier (the lower of the two), under the floor of ',
+    ' of its rate at the same hours a week earlier (without a week of history: the day before, discounted), under the floor of ',
     { parameter: floor, format: 'humanizePercentage' },
     '.',
   ],
@@ -35,9 +35,10 @@ const settings = (model: Model) =>
   pipelineSettings(model, 'itemRateLow', (pipeline) => pipeline.alerts.itemRateLow?.for).filter((_, index) => model.pipelines[index]!.alerts.itemRateLow !== undefined);
 
 /**
- * The hourly rate against the same hour a day and a week earlier (seasonality-aware: a normal
- * night is compared with normal nights), with a volume guard: the baseline hour must hold at
- * least `min_items` items, so a quiet hour's noise never raises a ticket. Only pipelines that
+ * The hourly rate against the same hours a week earlier (seasonality-aware: a normal night is
+ * compared with normal nights, a Saturday with a Saturday), or the day before at
+ * `dayBasisShare` while there is no week of history, with a volume guard: the baseline must
+ * hold at least `min_items` items an hour, so a quiet hour's noise never raises a ticket. Only pipelines that
  * declare an expected rate (steady ones) are covered; without history there is no baseline.
  */
 export function pipelineItemRateLowRules(model: Model): AlertingRule[] {
@@ -70,17 +71,19 @@ export function pipelineItemRateLowTests(model: Model): PromtoolTest[] {
   const t = templates(floorParameter(model));
   const meanPerStep = (pipeline.expectedItemsPerDay / 86_400) * clock.step;
   const dayStep = 86_400 / clock.step;
-  // Items per step: the diurnal share with a deterministic +-20% wobble within the day (the same each day, so the ratio to the baseline is exact).
-  const perStep = (step: number): number => {
+  // Items per step: the diurnal share, with a deterministic +-20% wobble from step to step in
+  // the healthy test. The firing test goes without it: the baseline averages two hours and
+  // the current rate one, so only an even rate gives the exact ratio the description shows.
+  const perStep = (step: number, wobble: boolean): number => {
     const hour = ((step * clock.step) % 86_400) / 3600;
-    return meanPerStep * diurnalShare(hour) * (1 + 0.2 * Math.sin((step % dayStep) * 1.7));
+    return meanPerStep * diurnalShare(hour) * (wobble ? 1 + 0.2 * Math.sin((step % dayStep) * 1.7) : 1);
   };
   /** A counter over `length` steps, `scale(step)` times the normal rate, restarting from 0 at `restartAt` after one missed scrape, with `gap` missed scrapes at `gapAt`. */
-  const counter = (length: number, scale: (step: number) => number, restartAt = -1, gapAt = -1, gap = 0): string => {
+  const counter = (length: number, scale: (step: number) => number, wobble: boolean, restartAt = -1, gapAt = -1, gap = 0): string => {
     const samples: (number | null)[] = [];
     let total = 0;
     for (let step = 0; step < length; step++) {
-      total += perStep(step) * scale(step);
+      total += perStep(step, wobble) * scale(step);
       if (step === restartAt) {
         total = 0;
         samples.push(null);
@@ -88,7 +91,8 @@ export function pipelineItemRateLowTests(model: Model): PromtoolTest[] {
     }
     return encodeSeries(samples);
   };
-  // Day 2, 10:00: the pipeline drops to 30% of its normal rate.
+  // Day 2, 10:00: the pipeline drops to 30% of its normal rate. There is no week of history, so
+  // the baseline is the day before at dayBasisShare, and the drop reads 0.3 / dayBasisShare.
   const dropAt = dayStep + Math.round((10 * 3600) / clock.step);
   const window = clock.steps('1h');
   const firedBy = dropAt + window + clock.forSteps + 1;
@@ -99,10 +103,10 @@ export function pipelineItemRateLowTests(model: Model): PromtoolTest[] {
     clock,
     name,
     t,
-    [{ name: created, values: counter(length, (step) => (step >= dropAt ? 0.3 : 1)) }],
+    [{ name: created, values: counter(length, (step) => (step >= dropAt ? 0.3 : 1), false) }],
     [
       { at: (dropAt - 1) * clock.step, alerts: [] },
-      { at: firedBy * clock.step, alerts: [{ labels, value: 0.3 }] },
+      { at: firedBy * clock.step, alerts: [{ labels, value: 0.3 / pipelineDefaults.dayBasisShare }] },
     ],
   );
   // Healthy: two diurnal days (night at a tenth of the day), a restart at night and a 10-minute scrape gap.
@@ -114,7 +118,7 @@ export function pipelineItemRateLowTests(model: Model): PromtoolTest[] {
     clock,
     name,
     t,
-    [{ name: created, values: counter(healthyLength, () => 1, nightRestart, dayStep + Math.round((14 * 3600) / clock.step), clock.steps('10m')) }],
+    [{ name: created, values: counter(healthyLength, () => 1, true, nightRestart, dayStep + Math.round((14 * 3600) / clock.step), clock.steps('10m')) }],
     quietChecks(clock, dayStep, healthyLength - 1, Math.max(1, Math.floor(window / 4))),
   );
   return [firing, healthy];
@@ -127,14 +131,14 @@ export const pipelineItemRateLowAlert: AlertDefinition = {
   title: 'A pipeline creates items below its expected rate',
   runbook: {
     meaning:
-      'The pipeline declares an expected volume (items a day), so it is steady. Over the last hour it created items at less than the floor (default half) of its rate at the same hour a day and a week earlier (the lower of the two), for the whole `for` duration, and that earlier hour held enough items to judge (volume guard). Items still arrive, so PipelineNoItemsCreated stays quiet, but volume is abnormally low for this time of day. Without a day of history there is no baseline and it stays quiet.',
+      'The pipeline declares an expected volume (items a day), so it is steady. Over the last hour it created items at less than the floor (default half) of its baseline for the whole `for` duration (default 1h), and the baseline held enough items to judge (volume guard). The baseline is the rate of the same two hours a week earlier, so a night is compared with nights and a weekend with weekends. Without a week of history it is the day before counted at ' + `${pipelineDefaults.dayBasisShare * 100}%` + ', because the day before may be a busier kind of day (a Friday before a Saturday); in that first week only a deeper drop files a ticket. Items still arrive, so PipelineNoItemsCreated stays quiet, but volume is abnormally low for this time of day. Without a day of history there is no baseline and it stays quiet.',
     causes: [
       'The upstream source slowed down or some of its partitions/feeds stopped.',
       'The pipeline is throttled: slow dependencies, retries, a shrinking worker pool.',
       'A growing share of items is rejected or filtered before creation.',
     ],
     firstChecks: [
-      'Graph pipeline:items_created:rate1h against pipeline:items_created:rate1h_baseline (the same hour a day and a week earlier).',
+      'Graph pipeline:items_created:rate1h against pipeline:items_created:rate1h_baseline (the same hours a week earlier, or the discounted day before). A low week-ago baseline (an incident last week) hides a drop; a high one (a backfill last week) can raise a false ticket.',
       'Check latency and errors of the pipeline\'s operations (HighLatencyP95, PipelineValidationErrorsHigh).',
       'Ask the upstream owner whether volume dropped at the source.',
     ],

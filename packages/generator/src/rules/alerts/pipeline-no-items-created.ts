@@ -40,8 +40,8 @@ const templates = (): AlertTemplates => ({
 /**
  * How long a silence must last before it pages, per pipeline: 14 mean inter-arrival times at
  * the normal rate for this hour (no item in that time has a probability under 1e-6), at least
- * `minSilence`, at most the zero-items window. The normal rate is the lower of the same hour a
- * day and a week earlier, else (no history yet) the spec's expected rate at its quiet-hour
+ * `minSilence`, at most the zero-items window. The normal rate is the recorded baseline (the
+ * same hours a week earlier, or the discounted day before), else (no history yet) the spec's expected rate at its quiet-hour
  * share; only pipelines that declare an expected rate have one. Bursty pipelines have only
  * the window.
  */
