@@ -59,6 +59,9 @@ export default defineMonitoring({
     { name: 'api-latency', sli: 'latency', service: 'api', thresholdSeconds: 0.5, objective: 0.99 },
     // Orders are fresh while the newest is at most 15 minutes old (about ten orders arrive a minute).
     { name: 'orders-freshness', sli: 'freshness', pipeline: 'orders', maxAge: '15m', objective: 0.99 },
+    // A back-office service with a couple of requests a minute: its windows are short of
+    // evidence most of the time, which the burn-rate alerts must ride out without paging.
+    { name: 'worker-availability', sli: 'availability', service: 'worker', objective: 0.99 },
   ],
 
   teams: [
