@@ -3,7 +3,8 @@
  * template (`/api/items/:id`) or the fixed `unmatched`, never the raw path, so label sets stay
  * bounded by the application's routes.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { OutgoingMessage, ServerResponse, type IncomingMessage } from 'node:http';
 import type { HistogramFamily, HistogramSeries } from './families.js';
 
 /** `route` label of requests that matched no route (404s, scanners). */
@@ -165,6 +166,28 @@ export interface NodeHttpOptions {
 }
 
 /**
+ * EventEmitter's `on` and OutgoingMessage's `writableFinished` getter, called on a ServerResponse
+ * directly instead of looked up on it. Express gives every response a prototype of its own
+ * (`Object.setPrototypeOf` per request), so each response has a hidden class no other object
+ * shares and every lookup through its prototype chain misses V8's caches: on this machine
+ * about 1.5 us for `on` and 3 us for `writableFinished`, per request. On a ServerResponse the
+ * direct call runs what the lookup finds (Express overrides neither); anything else is looked up.
+ */
+const addListener = EventEmitter.prototype.on;
+const writableFinishedGetter = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'writableFinished')?.get;
+
+function listenForClose(response: Pick<ServerResponse, 'on'>, listener: () => void): void {
+  if (response instanceof ServerResponse) addListener.call(response, 'close', listener);
+  else response.on('close', listener);
+}
+
+function isFinished(response: Pick<ServerResponse, 'writableFinished'>): boolean {
+  return writableFinishedGetter !== undefined && response instanceof ServerResponse
+    ? writableFinishedGetter.call(response) === true
+    : response.writableFinished;
+}
+
+/**
  * Measures responses from the moment `watch` is called until they close. 'close' comes once per
  * response, after 'finish' or when the client went away first (then the status is 499).
  *
@@ -188,7 +211,7 @@ function responseWatcher<C>(
       } catch {
         // Fall back to the fixed label.
       }
-      const status = response.writableFinished ? response.statusCode : clientClosedStatusCode;
+      const status = isFinished(response) ? response.statusCode : clientClosedStatusCode;
       recorder.record(methodOf(context), route, status, end - start);
     } catch {
       // A throw here would be an uncaught exception in the app.
@@ -196,7 +219,7 @@ function responseWatcher<C>(
   }
   return (response, context) => {
     const start = performance.now();
-    response.on('close', () => closed(response, context, start));
+    listenForClose(response, () => closed(response, context, start));
   };
 }
 
