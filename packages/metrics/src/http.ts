@@ -368,10 +368,9 @@ export function expressMiddleware(recorder: HttpRecorder): ExpressMiddleware {
 export interface FastifyLikeRequest {
   readonly method: string;
   readonly raw: IncomingMessage;
-  // `| undefined`: Fastify declares these as possibly undefined, and a user's
+  // `| undefined`: Fastify declares this as possibly undefined, and a user's
   // exactOptionalPropertyTypes must still accept a real Fastify instance.
   readonly routeOptions?: { readonly url?: string | undefined } | undefined;
-  readonly is404?: boolean | undefined;
 }
 export interface FastifyLikeReply {
   readonly statusCode: number;
@@ -393,9 +392,10 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
           hookDone();
           return;
         }
-        const explicit = explicitRoutes.get(request.raw);
-        const url = request.is404 === true ? undefined : request.routeOptions?.url;
-        recorder.record(request.method, explicit ?? url ?? unmatchedRoute, reply.statusCode, reply.elapsedTime);
+        // Fastify's `routeOptions` getter builds an object on every call: read it once. Its `url` is
+        // undefined exactly when the request is a 404 (`is404` tests the same field).
+        const route = explicitRoutes.get(request.raw) ?? request.routeOptions?.url ?? unmatchedRoute;
+        recorder.record(request.method, route, reply.statusCode, reply.elapsedTime);
       } catch {
         // See instrumentNodeHandler.
       }
