@@ -21,6 +21,7 @@
  *
  *   pnpm bench:http     (also part of `pnpm bench`)
  *   pnpm bench:http express    (one framework: node:http, express or fastify)
+ *   VIGIL_HTTP_ROUNDS=30 pnpm bench:http    (more rounds than the default 10)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,9 @@ import autocannon from 'autocannon';
 import { serve, type Framework, type Instrumentation } from './http-server.js';
 import { median, printVerdicts, verdict } from './support.js';
 
-const rounds = 10;
+/** More rounds narrow the medians when the machine is noisy: `VIGIL_HTTP_ROUNDS=30 pnpm bench:http`. */
+const rounds = Number(process.env.VIGIL_HTTP_ROUNDS ?? 10);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench:http: VIGIL_HTTP_ROUNDS must be a positive integer, got "${process.env.VIGIL_HTTP_ROUNDS}"`);
 const durationSeconds = 1;
 const warmupSeconds = 2;
 /** Unmeasured load right before each measured run. */
