@@ -4,6 +4,8 @@
  * every model (they aggregate by job, pipeline, route...), so alerts filter the recorded series.
  */
 import { catalog, defaultNodeMetrics } from '@vigil/metrics/catalog';
+import type { Duration } from '../model/types.js';
+import { durationSeconds } from '../spec/duration.js';
 import type { RecordingRule, RuleGroup } from './types.js';
 
 export const recordingRuleNames = {
@@ -96,10 +98,14 @@ export function recordingRules(): RecordingRule[] {
 }
 
 /**
- * Rules over hour-long and day-long windows change slowly: they run in their own group at a
- * slower interval later (slowRecordingInterval, not applied yet: panels must show data at once).
+ * Rules over hour-long and day-long windows change slowly, and the day-long ones read a day of
+ * samples per series: they run in their own group at this slower interval (or the global one
+ * when that is slower still). Panels and alerts still find a value at every instant: one
+ * evaluation a minute is well inside Prometheus' 5m lookback delta, so the recorded series never
+ * goes stale between evaluations, and an hour-long rate moves by at most a minute's share of its
+ * window in between. A fresh Prometheus records them within its first minute.
  */
-export const slowRecordingInterval = '1m';
+export const slowRecordingInterval: Duration = '1m';
 const slowRules = new Set<RecordingRuleName>([
   n.pipelineItemsCreatedRate1h,
   n.pipelineItemsCreatedIncrease24h,
@@ -109,10 +115,11 @@ const slowRules = new Set<RecordingRuleName>([
   n.jobFirstScrapeTimestamp,
 ]);
 
-export function recordingRuleGroups(): RuleGroup[] {
+export function recordingRuleGroups(evaluationInterval: Duration): RuleGroup[] {
   const rules = recordingRules();
+  const slow = durationSeconds(evaluationInterval) >= durationSeconds(slowRecordingInterval) ? {} : { interval: slowRecordingInterval };
   return [
     { name: 'vigil-recording', rules: rules.filter((rule) => !slowRules.has(rule.record as RecordingRuleName)) },
-    { name: 'vigil-recording-1h', rules: rules.filter((rule) => slowRules.has(rule.record as RecordingRuleName)) },
+    { name: 'vigil-recording-1h', ...slow, rules: rules.filter((rule) => slowRules.has(rule.record as RecordingRuleName)) },
   ];
 }
