@@ -176,6 +176,6 @@ describe('dashboards generator', () => {
     expect(JSON.stringify(dashboardByUid(changed, dashboardUids.service))).toBe(JSON.stringify(dashboardByUid(model, dashboardUids.service)));
     const api = rulesGenerator(changed).find((file) => file.path === 'alerts/recording-rules.yml')!;
     const thresholds = (api.data as { groups: { rules: { record?: string; expr: string }[] }[] }).groups.flatMap((group) => group.rules).find((rule) => rule.record === 'vigil:alert_threshold');
-    expect(thresholds?.expr).toContain('label_replace(label_replace(label_replace(vector(0.37), "alert", "HighErrorRate", "", ""), "parameter", "ratio", "", ""), "job", "api", "", "")');
+    expect(thresholds?.expr).toContain('absent(vigil_no_such_series{alert="HighErrorRate", parameter="ratio", job="api"}) * 0.37');
   });
 });

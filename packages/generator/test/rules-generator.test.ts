@@ -4,7 +4,7 @@ import { alertDefinitions } from '../src/rules/alerts/index.js';
 import { metaAlertDefinitions } from '../src/rules/alerts/meta.js';
 import { alertRules, ruleFiles, rulesGenerator } from '../src/rules/generator.js';
 import { recordingRules } from '../src/rules/recording.js';
-import { constantSeriesExpr } from '../src/rules/parameters.js';
+import { constantSeriesExpr, constantSeriesPerRule, constantSeriesRule, noSuchSeries } from '../src/rules/parameters.js';
 import { runbooksGenerator } from '../src/rules/runbooks.js';
 import type { AlertingRule, RuleGroup } from '../src/rules/types.js';
 import { specModel } from './dashboard-fixtures.js';
@@ -89,13 +89,14 @@ describe('alert rules', () => {
     const files = rulesGenerator(model);
     const recording = (files.find((file) => file.path === ruleFiles.recording)!.data as { groups: RuleGroup[] }).groups.flatMap((group) => group.rules);
     const thresholds = recording.filter((rule) => 'record' in rule && rule.record === 'vigil:alert_threshold');
-    // Every override is one series of ONE rule, whatever the number of targets.
+    // Every override is one series of a shared rule (constantSeriesPerRule series a rule).
     expect(thresholds).toHaveLength(1);
     const [thresholdRule] = thresholds as { expr: string }[];
     expect(thresholdRule!.expr).toContain(constantSeriesExpr({ labels: { alert: 'HighErrorRate', parameter: 'ratio', job: 'api' }, value: 0.25 }));
     expect(thresholdRule!.expr).toContain(constantSeriesExpr({ labels: { alert: 'HighErrorRate', parameter: 'for_seconds', job: 'api' }, value: 420 }));
     expect(thresholdRule!.expr).toContain(constantSeriesExpr({ labels: { alert: 'MemoryHigh', parameter: 'enabled', job: 'api' }, value: 0 }));
-    expect(constantSeriesExpr({ labels: { job: 'api' }, value: 0.25 })).toBe('label_replace(vector(0.25), "job", "api", "", "")');
+    expect(constantSeriesExpr({ labels: { job: 'api' }, value: 0.25 })).toBe('absent(vigil_no_such_series{job="api"}) * 0.25');
+    expect(constantSeriesExpr({ labels: { job: 'a"b' }, value: 1 })).toBe('absent(vigil_no_such_series{job="a\\"b"})');
     const alerts = files
       .filter((file) => file.path === ruleFiles.P1 || file.path === ruleFiles.P2)
       .flatMap((file) => (file.data as { groups: RuleGroup[] }).groups.flatMap((group) => group.rules as AlertingRule[]));
@@ -103,6 +104,15 @@ describe('alert rules', () => {
     expect(errorRate.map((rule) => rule.for)).toEqual(['5m', '7m']);
     expect(errorRate[1]!.expr).toContain('and on (job) (vigil:alert_threshold{alert="HighErrorRate",parameter="for_seconds"} == 420)');
     expect(alerts.find((rule) => rule.alert === 'MemoryHigh')!.expr).toContain('unless on (job) (vigil:alert_threshold{alert="MemoryHigh",parameter="enabled"} == 0)');
+  });
+
+  it('cut the constant series of a fleet into rules of constantSeriesPerRule series, each series once', () => {
+    const series = Array.from({ length: 2 * constantSeriesPerRule + 1 }, (_, index) => ({ labels: { job: `svc-${index}` }, value: index }));
+    const rules = constantSeriesRule('vigil:alert_threshold', series);
+    expect(rules.map((rule) => rule.expr.split(noSuchSeries).length - 1)).toEqual([constantSeriesPerRule, constantSeriesPerRule, 1]);
+    expect(rules.every((rule) => rule.record === 'vigil:alert_threshold')).toBe(true);
+    expect(rules[2]!.expr).toBe(constantSeriesExpr(series[2 * constantSeriesPerRule]!));
+    expect(constantSeriesRule('vigil:alert_threshold', [])).toEqual([]);
   });
 });
 

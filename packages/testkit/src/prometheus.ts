@@ -52,7 +52,18 @@ export interface PromTarget {
 export interface PromRuleGroup {
   readonly name: string;
   readonly file: string;
-  readonly rules: readonly { readonly name: string; readonly type: 'alerting' | 'recording'; readonly health: string; readonly lastError?: string }[];
+  /** The group's evaluation interval, in seconds. */
+  readonly interval?: number;
+  /** Seconds the group's last evaluation took. */
+  readonly evaluationTime?: number;
+  readonly rules: readonly {
+    readonly name: string;
+    readonly type: 'alerting' | 'recording';
+    readonly health: string;
+    readonly lastError?: string;
+    /** Seconds the rule's last evaluation took. */
+    readonly evaluationTime?: number;
+  }[];
 }
 
 export interface PrometheusInstance {

@@ -89,7 +89,7 @@ export class RulerLimitError extends Error {}
 export function rulesGenerator(model: Model, definitions: readonly AlertDefinition[] = allAlertDefinitions): GeneratedFile[] {
   const limit = model.rulerLimits?.rulesPerGroup ?? Number.POSITIVE_INFINITY;
   const chunked = (groups: readonly RuleGroup[]): RuleGroup[] => groups.flatMap((group) => chunkGroup(group, limit));
-  const recording = chunked([...parameterGroups(model, definitions), ...recordingRuleGroups(), ...alertRecordingGroups(model, definitions)]);
+  const recording = chunked([...parameterGroups(model, definitions), ...recordingRuleGroups(model.prometheus.evaluationInterval), ...alertRecordingGroups(model, definitions)]);
   // SLO groups are already cut to the ruler's group size (slo/recording.ts).
   const slo = sloRecordingGroups(model);
   const p1 = chunked(tierGroups(model, 'P1', definitions));

@@ -3,9 +3,9 @@
  *
  * `or` binds loosest of all PromQL operators and is not a function, so the ranges and function
  * calls of `A or B` are those of A followed by those of B. The constant-series rules a fleet
- * renders (`vigil:alert_threshold` and the target info series) are `or` chains of thousands of
- * `label_replace(vector(N), ...)` operands of one shape: the lint parses that shape once instead
- * of one expression of megabytes per rule. One linear pass; brackets are matched once and each
+ * renders (`vigil:alert_threshold` and the target info series) are `or` chains of a hundred
+ * `absent(vigil_no_such_series{...}) * N` operands of one shape each: the lint parses that shape
+ * once instead of every operand. One linear pass; brackets are matched once and each
  * group is scanned only at its own level.
  */
 
