@@ -11,8 +11,8 @@ import type { Model } from '../src/model/types.js';
 import { rulesGenerator } from '../src/rules/generator.js';
 import { recordingRuleNames } from '../src/rules/recording.js';
 import { renderFile } from '../src/writer.js';
+import { loadModel } from '../src/generate.js';
 import { createCgroupRoot, type CgroupRoot } from '../../testkit/test/e2e/cgroup.js';
-import { specModel } from './dashboard-fixtures.js';
 import { asGrafanaWouldSend, rateIntervalFor } from '../src/dashboards/sent-query.js';
 
 /**
@@ -48,7 +48,9 @@ async function hasData(expr: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  model = await specModel();
+  // The e2e profile: rules rendered for the Prometheus below, which scrapes and evaluates every
+  // second (the slow recording group's interval follows the evaluation interval).
+  model = await loadModel('monitoring/vigil.config.ts', { profile: 'e2e' });
   cgroupRoot = createCgroupRoot();
   service = launchExampleService(
     { VIGIL_SERVICE: 'api', PIPELINES: 'orders,events', ITEM_INTERVAL_MS: '50', VIGIL_CGROUP_ROOT: cgroupRoot.path },
@@ -78,6 +80,8 @@ beforeAll(async () => {
     async () =>
       (await hasData(recordingRuleNames.jobRequestDurationP95)) &&
       (await hasData(recordingRuleNames.pipelineItemsCreatedRate5m)) &&
+      // The slow group (hour-long windows) first runs within its own, longer interval.
+      (await hasData(recordingRuleNames.pipelineItemsCreatedRate1h)) &&
       (await hasData(recordingRuleNames.jobOperationDurationP95)) &&
       (await hasData(`rate(nodejs_gc_duration_seconds_count[${rateInterval}])`)) &&
       (await hasData(recordingRuleNames.instanceMemoryLimitRatio)) &&
