@@ -1,5 +1,6 @@
 import { allExposedSeriesNames } from '@vigil/metrics/catalog';
 import type { Model } from '../model/types.js';
+import { noSuchSeries } from '../rules/parameters.js';
 import { recordingRuleNames } from '../rules/recording.js';
 import { sloSeriesNames } from '../slo/series.js';
 import { declaredExporterMetrics } from './exporters.js';
@@ -22,6 +23,8 @@ export function knownMetrics(model: Model, extraRecordingRules: Iterable<string>
     ...sloSeriesNames(),
     ...extraRecordingRules,
     ...prometheusSyntheticSeries,
+    // Read only through absent(), to make a constant series from its matchers (rules/parameters.ts).
+    noSuchSeries,
   ]);
   const prefixes: string[] = [];
   for (const name of declaredExporterMetrics(model)) {
