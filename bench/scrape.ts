@@ -94,7 +94,7 @@ function get(port: number, path: string): Promise<number> {
 }
 
 async function underScrapers(kind: ServiceKind): Promise<{ p99: number; max: number; scrapes: number; scrapeP50: number; probeP50: number }> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--import', 'tsx'] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--conditions=vigil-source', '--import', 'tsx'] });
   const port = await new Promise<number>((resolve) => child.once('message', (message: { port: number }) => resolve(message.port)));
   const until = performance.now() + loadSeconds * 1000;
   const scrapeTimes: number[] = [];
