@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModel, renderModel, writeGeneratedFiles } from '@vigil/generator';
 import { ruleFileOrder, rulesGenerator } from '../packages/generator/src/rules/generator.js';
-import { startPrometheus, waitUntil, type PrometheusInstance, type PromRuleGroup } from '../packages/testkit/src/index.js';
+import { startPrometheus, waitUntil, type PrometheusInstance, type RuleGroupsOptions } from '../packages/testkit/src/index.js';
 import { largeSpec } from './generate.js';
 import { median, printVerdicts, verdict } from './support.js';
 import { startSyntheticFleet } from './synthetic-fleet.js';
@@ -88,10 +88,7 @@ async function ownMetric(prometheus: PrometheusInstance, name: string): Promise<
 }
 
 /** /api/v1/rules with a long timeout: 12,000 rules on a loaded machine take seconds to list. */
-async function ruleGroups(prometheus: PrometheusInstance): Promise<PromRuleGroup[]> {
-  const response = await fetch(`${prometheus.url}/api/v1/rules`, { signal: AbortSignal.timeout(60_000) });
-  return ((await response.json()) as { data: { groups: PromRuleGroup[] } }).data.groups;
-}
+const ruleListing: RuleGroupsOptions = { timeoutMs: 60_000 };
 
 interface CycleSample {
   /** Cost per 15 s cycle of each group, keyed "file;group". */
@@ -105,7 +102,7 @@ interface CycleSample {
 /** One cycle's evaluation times from /api/v1/rules, as cost per 15 s cycle (time x 15 s / the group's interval). */
 async function cycleSample(prometheus: PrometheusInstance): Promise<CycleSample> {
   const sample: CycleSample = { groups: new Map(), rules: new Map(), durations: new Map() };
-  for (const group of await ruleGroups(prometheus)) {
+  for (const group of await prometheus.ruleGroups(ruleListing)) {
     const interval = group.interval ?? intervalSeconds;
     const share = intervalSeconds / interval;
     const key = `${group.file};${group.name}`;
@@ -141,7 +138,7 @@ async function start(shape: Shape, scrapeConfigs: readonly Record<string, unknow
     readyTimeoutMs: 120_000,
     launcher: 'local',
   });
-  const groups = await ruleGroups(prometheus);
+  const groups = await prometheus.ruleGroups(ruleListing);
   return {
     ...shape,
     prometheus,

@@ -2,8 +2,8 @@
 
 const requestTimeoutMs = 5_000;
 
-export async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(requestTimeoutMs) });
+export async function getJson<T>(url: string, timeoutMs = requestTimeoutMs): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.text();
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`);
   return JSON.parse(text) as T;

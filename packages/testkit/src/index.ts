@@ -1,5 +1,5 @@
 export { startPrometheus } from './prometheus.js';
-export type { PrometheusConfig, PrometheusInstance, PromAlert, PromRuleGroup, PromSample, PromTarget, StartPrometheusOptions } from './prometheus.js';
+export type { PrometheusConfig, PrometheusInstance, PromAlert, PromRuleGroup, PromSample, PromTarget, RuleGroupsOptions, StartPrometheusOptions } from './prometheus.js';
 export { startAlertmanager } from './alertmanager.js';
 export type {
   AlertmanagerConfig,

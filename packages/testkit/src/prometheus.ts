@@ -66,6 +66,14 @@ export interface PromRuleGroup {
   }[];
 }
 
+export interface RuleGroupsOptions {
+  /**
+   * Milliseconds to wait for /api/v1/rules before giving up. Default 5,000: enough for a test's
+   * rules; thousands of rules on a loaded machine (a fleet-scale bench) take seconds to list.
+   */
+  readonly timeoutMs?: number;
+}
+
 export interface PrometheusInstance {
   readonly url: string;
   readonly port: number;
@@ -78,7 +86,8 @@ export interface PrometheusInstance {
   query(expr: string): Promise<PromSample[]>;
   alerts(): Promise<PromAlert[]>;
   targets(): Promise<PromTarget[]>;
-  ruleGroups(): Promise<PromRuleGroup[]>;
+  /** The loaded rule groups with their rules' health and last evaluation times (/api/v1/rules). */
+  ruleGroups(options?: RuleGroupsOptions): Promise<PromRuleGroup[]>;
   /** The Alertmanager URLs Prometheus sends alerts to (`active`) and those it dropped. */
   alertmanagers(): Promise<{ readonly active: string[]; readonly dropped: string[] }>;
   /**
@@ -160,8 +169,8 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     throw error;
   }
   const url = launched.url;
-  const api = async <T>(path: string): Promise<T> => {
-    const envelope = await getJson<ApiEnvelope<T>>(`${url}${path}`);
+  const api = async <T>(path: string, timeoutMs?: number): Promise<T> => {
+    const envelope = await getJson<ApiEnvelope<T>>(`${url}${path}`, timeoutMs);
     if (envelope.status !== 'success') throw new Error(`Prometheus ${path}: ${envelope.error ?? 'error'}`);
     return envelope.data;
   };
@@ -194,8 +203,8 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     async targets() {
       return (await api<{ activeTargets: PromTarget[] }>('/api/v1/targets?state=active')).activeTargets;
     },
-    async ruleGroups() {
-      return (await api<{ groups: PromRuleGroup[] }>('/api/v1/rules')).groups;
+    async ruleGroups(ruleGroupsOptions) {
+      return (await api<{ groups: PromRuleGroup[] }>('/api/v1/rules', ruleGroupsOptions?.timeoutMs)).groups;
     },
     async alertmanagers() {
       const data = await api<{ activeAlertmanagers: { url: string }[]; droppedAlertmanagers: { url: string }[] }>('/api/v1/alertmanagers');
