@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel, SpecError } from '../src/index.js';
+import { sloDefaults } from '../src/model/defaults.js';
 import { ruleFiles, rulesGenerator } from '../src/rules/generator.js';
 import type { AlertingRule, RuleGroup } from '../src/rules/types.js';
+import { discountedCountText, sigmasText } from '../src/slo/alerts.js';
 import { sloRecordingGroups } from '../src/slo/recording.js';
 import { specWith } from './spec-fixtures.js';
 
@@ -113,5 +115,13 @@ describe('SLO rules', () => {
       }
     }
     expect(expressions.join('\n')).toContain('sum_over_time(vigil:slo_errors:sum1h{period="28d"}[28d:1h])');
+  });
+
+  it("word the long window's noise margin from longWindowSigmas, in the alerts' descriptions too", () => {
+    expect([1, 2].map(sigmasText)).toEqual(['1 standard deviation', '2 standard deviations']);
+    expect([1, 2].map(discountedCountText)).toEqual(['k - sqrt(k)', 'k - 2 * sqrt(k)']);
+    for (const rule of rulesOf(threeSlos).alerts) {
+      expect(rule.annotations.description, rule.alert).toContain(`the long window beyond ${sigmasText(sloDefaults.longWindowSigmas)} of its bad-event count`);
+    }
   });
 });

@@ -51,6 +51,15 @@ export const burnRateAlerts = {
 
 const pairText = (pair: BurnRatePair): string => `${pair.factor}x over ${pair.long} and ${pair.short}`;
 
+/** The long window's noise margin in words: "1 standard deviation", "2 standard deviations". */
+export const sigmasText = (sigmas: number): string => `${sigmas} standard deviation${sigmas === 1 ? '' : 's'}`;
+
+/** The bad-event count k less that margin: "k - sqrt(k)", "k - 2 * sqrt(k)". */
+export const discountedCountText = (sigmas: number): string => `k - ${sigmas === 1 ? '' : `${sigmas} * `}sqrt(k)`;
+
+const margin = sigmasText(sloDefaults.longWindowSigmas);
+const discountedCount = discountedCountText(sloDefaults.longWindowSigmas);
+
 /**
  * A long window of a day or more counts only once Prometheus has watched the job for
  * `observedShare` of it. Until then the window holds a few hours at most, and a two-minute
@@ -109,7 +118,7 @@ export function burnRateTemplates(alert: BurnRateAlert): AlertTemplates {
       { value: 'g4' },
       ` times as fast as its `,
       { label: 'period' },
-      ` period allows. Fires at ${alert.pairs.map(pairText).join(', or ')} (the long window beyond one standard deviation of its bad-event count), with at least the SLO's minEvents (default ${sloDefaults.minEvents}) events in each window.`,
+      ` period allows. Fires at ${alert.pairs.map(pairText).join(', or ')} (the long window beyond ${margin} of its bad-event count), with at least the SLO's minEvents (default ${sloDefaults.minEvents}) events in each window.`,
     ],
   };
 }
@@ -132,7 +141,7 @@ export const errorBudgetBurnFastAlert: AlertDefinition = {
   title: 'An SLO spends its error budget fast enough to exhaust it within days',
   runbook: {
     meaning:
-      `An SLO (\`slos[]\` of the spec) burns its error budget ${pairText(burnRateAlerts.fast.pairs[0])} (2% of a 30-day budget in one hour) or ${pairText(burnRateAlerts.fast.pairs[1])} (5% in six hours). The long window shows the burn is significant: even less one standard deviation of its bad-event count (k - sqrt(k) bad events), the burn exceeds the factor, so a 5x burn whose 6h window reads 6.1x by chance on a quiet night does not page. The short window shows it is still going on, so the alert resolves soon after the fault ends. Each window must hold at least the SLO's \`minEvents\` events. Series: \`vigil:slo_burn_rate:rate<window>\` = error ratio over the window / (1 - objective), in \`alerts/recording-rules.yml\` (groups \`vigil-slo-*\`).`,
+      `An SLO (\`slos[]\` of the spec) burns its error budget ${pairText(burnRateAlerts.fast.pairs[0])} (2% of a 30-day budget in one hour) or ${pairText(burnRateAlerts.fast.pairs[1])} (5% in six hours). The long window shows the burn is significant: even less ${margin} of its bad-event count (${discountedCount} bad events), the burn exceeds the factor, so a 5x burn whose 6h window reads 6.1x by chance on a quiet night does not page. The short window shows it is still going on, so the alert resolves soon after the fault ends. Each window must hold at least the SLO's \`minEvents\` events. Series: \`vigil:slo_burn_rate:rate<window>\` = error ratio over the window / (1 - objective), in \`alerts/recording-rules.yml\` (groups \`vigil-slo-*\`).`,
     causes: [
       'An outage or a bad deploy: many requests fail (availability) or are slow (latency).',
       'A pipeline stopped or fell behind, so its newest item is older than the bound (freshness).',
@@ -150,7 +159,7 @@ export const errorBudgetBurnSlowAlert: AlertDefinition = {
   severity: 'warning',
   title: 'An SLO spends its error budget faster than its period allows',
   runbook: {
-    meaning: `An SLO burns its error budget ${pairText(burnRateAlerts.slow.pairs[0])} (10% of a 30-day budget in a day) or ${pairText(burnRateAlerts.slow.pairs[1])} (the whole budget would be spent by the end of the period). Nothing pages: the budget lasts days at this rate, so it is work for the team's queue. The long window's burn must exceed the factor even less one standard deviation of its bad-event count (k - sqrt(k)). Each window must hold at least the SLO's \`minEvents\` events, and Prometheus must have watched the job for three quarters of the long window (18h for 1d, 54h for 3d): over a few hours of history a short blip would count as a whole day's burn.`,
+    meaning: `An SLO burns its error budget ${pairText(burnRateAlerts.slow.pairs[0])} (10% of a 30-day budget in a day) or ${pairText(burnRateAlerts.slow.pairs[1])} (the whole budget would be spent by the end of the period). Nothing pages: the budget lasts days at this rate, so it is work for the team's queue. The long window's burn must exceed the factor even less ${margin} of its bad-event count (${discountedCount}). Each window must hold at least the SLO's \`minEvents\` events, and Prometheus must have watched the job for three quarters of the long window (18h for 1d, 54h for 3d): over a few hours of history a short blip would count as a whole day's burn.`,
     causes: [
       'A steady trickle of errors or slow requests after a change (one route, one client, one dependency).',
       'A pipeline that regularly falls behind its freshness bound at peak hours.',
