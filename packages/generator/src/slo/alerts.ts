@@ -92,6 +92,8 @@ export function burnRateExpression(alert: BurnRateAlert): string {
   const condition = (pair: BurnRatePair): string => {
     const observed = observedFor(pair.long);
     return [
+      // Implied by the significance term below, but first: `and` keeps its left side's value, so
+      // the alert's value stays the long window's burn rate rather than its discounted lower bound.
       `${s.burnRate(pair.long)} > ${promNumber(pair.factor)}`,
       significantBurn(pair),
       `${s.burnRate(pair.short)} > ${promNumber(pair.factor)}`,
