@@ -71,19 +71,17 @@ export function pipelineItemRateLowTests(model: Model): PromtoolTest[] {
   const t = templates(floorParameter(model));
   const meanPerStep = (pipeline.expectedItemsPerDay / 86_400) * clock.step;
   const dayStep = 86_400 / clock.step;
-  // Items per step: the diurnal share, with a deterministic +-20% wobble from step to step in
-  // the healthy test. The firing test goes without it: the baseline averages two hours and
-  // the current rate one, so only an even rate gives the exact ratio the description shows.
-  const perStep = (step: number, wobble: boolean): number => {
-    const hour = ((step * clock.step) % 86_400) / 3600;
-    return meanPerStep * diurnalShare(hour) * (wobble ? 1 + 0.2 * Math.sin((step % dayStep) * 1.7) : 1);
-  };
-  /** A counter over `length` steps, `scale(step)` times the normal rate, restarting from 0 at `restartAt` after one missed scrape, with `gap` missed scrapes at `gapAt`. */
-  const counter = (length: number, scale: (step: number) => number, wobble: boolean, restartAt = -1, gapAt = -1, gap = 0): string => {
+  // Items per step at the diurnal share. The firing test reads an even rate: the baseline
+  // averages two hours and the current rate one, so only an even rate gives the exact ratio the
+  // description shows. The healthy test adds a deterministic +-20% wobble from step to step.
+  const evenDiurnalItems = (step: number): number => meanPerStep * diurnalShare(((step * clock.step) % 86_400) / 3600);
+  const wobblingDiurnalItems = (step: number): number => evenDiurnalItems(step) * (1 + 0.2 * Math.sin((step % dayStep) * 1.7));
+  /** A counter over `length` steps adding `itemsAt(step)` each step, restarting from 0 at `restartAt` after one missed scrape, with `gap` missed scrapes at `gapAt`. */
+  const counter = (length: number, itemsAt: (step: number) => number, restartAt = -1, gapAt = -1, gap = 0): string => {
     const samples: (number | null)[] = [];
     let total = 0;
     for (let step = 0; step < length; step++) {
-      total += perStep(step, wobble) * scale(step);
+      total += itemsAt(step);
       if (step === restartAt) {
         total = 0;
         samples.push(null);
@@ -103,7 +101,7 @@ export function pipelineItemRateLowTests(model: Model): PromtoolTest[] {
     clock,
     name,
     t,
-    [{ name: created, values: counter(length, (step) => (step >= dropAt ? 0.3 : 1), false) }],
+    [{ name: created, values: counter(length, (step) => evenDiurnalItems(step) * (step >= dropAt ? 0.3 : 1)) }],
     [
       { at: (dropAt - 1) * clock.step, alerts: [] },
       { at: firedBy * clock.step, alerts: [{ labels, value: 0.3 / pipelineDefaults.dayBasisShare }] },
@@ -118,7 +116,7 @@ export function pipelineItemRateLowTests(model: Model): PromtoolTest[] {
     clock,
     name,
     t,
-    [{ name: created, values: counter(healthyLength, () => 1, true, nightRestart, dayStep + Math.round((14 * 3600) / clock.step), clock.steps('10m')) }],
+    [{ name: created, values: counter(healthyLength, wobblingDiurnalItems, nightRestart, dayStep + Math.round((14 * 3600) / clock.step), clock.steps('10m')) }],
     quietChecks(clock, dayStep, healthyLength - 1, Math.max(1, Math.floor(window / 4))),
   );
   return [firing, healthy];
