@@ -62,6 +62,7 @@ health_files=$(tar -tzf "$work"/tarballs/vigil-health-*.tgz)
 health_manifest=$(tar -xzOf "$work"/tarballs/vigil-health-*.tgz package/package.json)
 grep -qx 'package/bin/vigil.mjs' <<<"$generator_files"
 grep -qx 'package/schema/vigil.schema.json' <<<"$generator_files"
+grep -qx 'package/dist/testing.js' <<<"$generator_files" # the @vigil/generator/testing subpath
 grep -qx 'package/bin/vigil-healthcheck.js' <<<"$health_files"
 grep -q '"@vigil/metrics": "\^0\.1\.0"' <<<"$health_manifest"
 

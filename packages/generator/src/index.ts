@@ -21,7 +21,6 @@ export { renderFile, writeGeneratedFiles, generatedHeader, hasGeneratedHeader, W
 export { generate, loadModel, renderModel, defaultConfigPath, type GenerateOptions, type GenerateResult } from './generate.js';
 export { findRepoRoot } from './repo-root.js';
 export { recordingRuleNames, type RecordingRuleName } from './rules/recording.js';
-export { asGrafanaWouldSend, rateIntervalFor, withoutHistory, type SentQueryOptions } from './dashboards/sent-query.js';
 export { localImages, localImagesOverridePath, selectImage } from './compose/local-images.js';
 export { runBacktest, selectScenarios, type BacktestOptions, type BacktestResult } from './backtest/run.js';
 export { backtestCommand, backtestUsage } from './backtest/command.js';

@@ -14,7 +14,7 @@ import { dashboardUids } from '../src/dashboards/index.js';
 import { buildModel, type Model } from '../src/index.js';
 import { dashboardPanels, panelExpressions } from '../src/lint/walk.js';
 import { dashboardByUid } from './dashboard-fixtures.js';
-import { asGrafanaWouldSend } from '../src/dashboards/sent-query.js';
+import { asGrafanaWouldSend } from '../src/testing.js';
 import { minimalSpec, specWith } from './spec-fixtures.js';
 
 const clusterFixture = fileURLToPath(new URL('../../metrics/test/fixtures/cluster-service.ts', import.meta.url));

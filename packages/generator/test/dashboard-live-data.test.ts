@@ -13,7 +13,7 @@ import { recordingRuleNames } from '../src/rules/recording.js';
 import { renderFile } from '../src/writer.js';
 import { loadModel } from '../src/generate.js';
 import { createCgroupRoot, type CgroupRoot } from '../../testkit/test/e2e/cgroup.js';
-import { asGrafanaWouldSend, rateIntervalFor } from '../src/dashboards/sent-query.js';
+import { asGrafanaWouldSend, rateIntervalFor } from '../src/testing.js';
 
 /**
  * The dashboards against a real Prometheus scraping the real example service: every panel

@@ -5,7 +5,8 @@
  * Each fault path records how long it took from the fault to the notification.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asGrafanaWouldSend, durationSeconds, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
+import { durationSeconds, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
+import { asGrafanaWouldSend } from '@vigil/generator/testing';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
 import { isFiring, waitUntil, type AlertmanagerInstance, type Notification, type PrometheusInstance, type WebhookReceiver } from '../src/index.js';
 import { createCgroupRoot, type CgroupRoot } from './e2e/cgroup.js';

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asGrafanaWouldSend, loadModel, type Model, type SpecOverrides } from '@vigil/generator';
+import { loadModel, type Model, type SpecOverrides } from '@vigil/generator';
+import { asGrafanaWouldSend } from '@vigil/generator/testing';
 import { startExampleService, type ExampleService } from '@vigil/example-service';
 // The health package's real PostgreSQL and Redis for tests (127.0.0.1, free port, stoppable).
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../health/test/support/servers.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { asGrafanaWouldSend } from '@vigil/generator';
+import { asGrafanaWouldSend } from '@vigil/generator/testing';
 import { expandRecordingRules, panelExpressions, recordingRules } from './e2e/dashboards.js';
 import { copyRuleFiles, expandRulePattern, makeWorkDir, removeWorkDir } from '../src/workdir.js';
 

@@ -1,7 +1,8 @@
 /**
  * A panel's PromQL as Grafana sends it to Prometheus with every variable on "All": for the tests
  * (in this repo and in a team's own) that query each generated panel against a real Prometheus
- * and require data. One rewrite, so those checks cannot drift apart.
+ * and require data. One rewrite, so those checks cannot drift apart. Exported from
+ * `@vigil/generator/testing`, not the main entry point.
  */
 import { recordingRuleNames } from '../rules/recording.js';
 
