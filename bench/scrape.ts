@@ -9,11 +9,11 @@
  *   pnpm bench:scrape     (also part of `pnpm bench`)
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { request as httpRequest, createServer } from 'node:http';
+import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { populate } from './histogram-series.js';
-import { median, pairedRatio, printVerdicts, verdict, type RoundSamples } from './support.js';
+import { median, pairedRatio, printVerdicts, timedGet, verdict, type RoundSamples } from './support.js';
 
 const renderRounds = { 2000: 9, 20000: 5 } as const;
 const loadSeconds = 8;
@@ -81,18 +81,6 @@ async function serve(kind: ServiceKind): Promise<void> {
   delay.enable();
 }
 
-function get(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false }, (response) => {
-      response.on('data', () => {});
-      response.on('end', () => resolve(performance.now() - start));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 async function underScrapers(kind: ServiceKind): Promise<{ p99: number; max: number; scrapes: number; scrapeP50: number; probeP50: number }> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve', kind], { execArgv: ['--conditions=vigil-source', '--import', 'tsx'] });
   const port = await new Promise<number>((resolve) => child.once('message', (message: { port: number }) => resolve(message.port)));
@@ -100,12 +88,12 @@ async function underScrapers(kind: ServiceKind): Promise<{ p99: number; max: num
   const scrapeTimes: number[] = [];
   const probeTimes: number[] = [];
   const scraper = async (): Promise<void> => {
-    while (performance.now() < until) scrapeTimes.push(await get(port, '/metrics'));
+    while (performance.now() < until) scrapeTimes.push((await timedGet(port, '/metrics')).ms);
   };
   const scraperCount = kind === 'no scrapers' ? 0 : scrapers;
   const prober = async (): Promise<void> => {
     while (performance.now() < until) {
-      probeTimes.push(await get(port, '/health/live'));
+      probeTimes.push((await timedGet(port, '/health/live')).ms);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };

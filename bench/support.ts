@@ -1,4 +1,5 @@
-/** What every bench file shares: medians, per-round ratios and the PASS/FAIL target lines. */
+/** What every bench file shares: medians, per-round ratios, timed GETs and the PASS/FAIL target lines. */
+import { request as httpRequest } from 'node:http';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -30,4 +31,17 @@ export function verdict(label: string, ok: boolean, detail: string): void {
 export function printVerdicts(): void {
   console.log('\ntargets');
   for (const line of verdicts) console.log(`  ${line}`);
+}
+
+/** GET `path` from 127.0.0.1:`port` on a connection of its own, reading the body to its end. */
+export function timedGet(port: number, path: string): Promise<{ ms: number; status: number }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      response.on('data', () => {});
+      response.on('end', () => resolve({ ms: performance.now() - start, status: response.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -74,7 +74,16 @@ function nextWriteTurn(): Promise<void> {
   return turn;
 }
 
-export function metricsRequestHandler(registry: Registry): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+export type MetricsRequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+/**
+ * A `/metrics` handler over any sliced, single-flight scrape (a registry's render, the cluster
+ * primary's merge); `work` names it in a failure's body.
+ */
+export function scrapeRequestHandler(
+  scrapeFor: (format: ExpositionFormat, signal: AbortSignal) => Promise<Scrape>,
+  work: 'collection' | 'aggregation',
+): MetricsRequestHandler {
   return async function metricsHandler(request, response) {
     // A client that goes away before its exposition is ready leaves the render; when no client
     // is left, the render stops.
@@ -82,7 +91,7 @@ export function metricsRequestHandler(registry: Registry): (request: IncomingMes
     const onClose = (): void => gone.abort();
     response.once('close', onClose);
     try {
-      const scrape = await scrapeRegistry(registry, negotiateFormat(request.headers.accept), gone.signal);
+      const scrape = await scrapeFor(negotiateFormat(request.headers.accept), gone.signal);
       await nextWriteTurn();
       if (response.destroyed) return;
       response.writeHead(200, { 'content-type': scrape.contentType, 'content-length': scrape.bytes.length });
@@ -90,9 +99,13 @@ export function metricsRequestHandler(registry: Registry): (request: IncomingMes
     } catch (error) {
       if (error instanceof ScrapeAbortedError || response.destroyed) return;
       response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`# metrics collection failed: ${(error as Error).message}\n`);
+      response.end(`# metrics ${work} failed: ${(error as Error).message}\n`);
     } finally {
       response.off('close', onClose);
     }
   };
+}
+
+export function metricsRequestHandler(registry: Registry): MetricsRequestHandler {
+  return scrapeRequestHandler((format, signal) => scrapeRegistry(registry, format, signal), 'collection');
 }

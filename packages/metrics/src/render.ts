@@ -9,6 +9,7 @@
  * - slices: the render yields to the event loop whenever a slice has run `sliceMs`;
  * - abandonment: when every client waiting for a render has gone away, it stops at the next
  *   slice boundary, so an abandoned scrape costs at most one slice.
+ * The cluster primary's merge (cluster/aggregator.ts) runs by the same SingleFlights and SliceClock.
  */
 import { Registry } from 'prom-client';
 import { Family, type LabelSet, type RenderContext, type SeriesBase } from './families.js';
@@ -27,7 +28,7 @@ export interface Scrape {
   readonly body: string;
 }
 
-class RenderedScrape implements Scrape {
+export class RenderedScrape implements Scrape {
   private decoded: string | undefined;
   constructor(
     readonly contentType: string,
@@ -49,8 +50,8 @@ export class ScrapeAbortedError extends Error {
 
 /** The default longest stretch a render runs before yielding to the event loop. */
 export const defaultSliceMs = 4;
-/** Series written between two looks at the clock; a series costs about a microsecond. */
-const seriesPerClockRead = 32;
+/** Series written (or merged) between two looks at the clock; a series costs about a microsecond. */
+export const seriesPerClockRead = 32;
 /** Pending text is encoded into the buffer once it reaches this many UTF-16 units. */
 const flushChars = 32 * 1024;
 
@@ -95,7 +96,7 @@ function renderForeign(metric: ForeignMetric, defaultLabels: LabelSet, openMetri
  * registry is written without a single reallocation, and text is encoded once, in pieces spread
  * over the slices, never as one large string at the end.
  */
-class ExpositionWriter {
+export class ExpositionWriter {
   private buffer: Buffer;
   private length = 0;
   private pending = '';
@@ -129,13 +130,106 @@ class ExpositionWriter {
   }
 }
 
-interface Flight {
-  readonly result: Promise<Scrape>;
-  /** Callers still waiting; the render stops when this falls to zero. */
-  waiters: number;
+/** What a shared render sees of its callers. */
+export interface Flight {
+  /** Every caller has gone away: the work stops at its next slice boundary. */
+  readonly abandoned: boolean;
+}
+
+class SharedFlight<T> implements Flight {
+  /** Callers still waiting; the work stops when this falls to zero. */
+  waiters = 0;
+  /** Set as soon as the work starts, before any caller joins. */
+  result!: Promise<T>;
+
+  get abandoned(): boolean {
+    return this.waiters === 0;
+  }
+}
+
+/**
+ * Single flight per key: a caller joins the work in flight for its key, or starts it. A caller
+ * whose `signal` aborts leaves at once (ScrapeAbortedError); the work sees `abandoned` once the
+ * last caller has left.
+ */
+export class SingleFlights<K, T> {
+  private readonly flights = new Map<K, SharedFlight<T>>();
+
+  join(key: K, run: (flight: Flight) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted === true) return Promise.reject(new ScrapeAbortedError());
+    let flight = this.flights.get(key);
+    if (flight === undefined) {
+      const started = new SharedFlight<T>();
+      started.result = run(started).finally(() => {
+        if (this.flights.get(key) === started) this.flights.delete(key);
+      });
+      // The work's own promise may reject after every caller left; that is not unhandled.
+      started.result.catch(() => undefined);
+      this.flights.set(key, started);
+      flight = started;
+    }
+    const joined = flight;
+    joined.waiters += 1;
+    if (signal === undefined) return joined.result;
+    return new Promise<T>((resolve, reject) => {
+      const leave = (): void => {
+        joined.waiters -= 1;
+        reject(new ScrapeAbortedError());
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      joined.result.then(
+        (value) => {
+          signal.removeEventListener('abort', leave);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', leave);
+          reject(error);
+        },
+      );
+    });
+  }
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The clock sliced work runs by: read `due` every few units of work (`seriesPerClockRead`
+ * series); when it says so, `next()` yields to the event loop and stops the work
+ * (ScrapeAbortedError) if every caller of its flight has gone away meanwhile.
+ */
+export class SliceClock {
+  private sliceStart = performance.now();
+
+  constructor(
+    private readonly sliceMs: number,
+    private readonly flight: Flight,
+  ) {}
+
+  get due(): boolean {
+    return performance.now() - this.sliceStart >= this.sliceMs;
+  }
+
+  async next(): Promise<void> {
+    await yieldToEventLoop();
+    if (this.flight.abandoned) throw new ScrapeAbortedError();
+    this.sliceStart = performance.now();
+  }
+
+  /** Runs `steps` (each a few units of work) to the end, yielding between slices. */
+  async drain(steps: Iterable<unknown>): Promise<void> {
+    for (const _step of steps) if (this.due) await this.next();
+  }
+}
+
+/** `sliceMs` as an option gives it: a positive, finite number of milliseconds. */
+export function checkedSliceMs(sliceMs: number | undefined): number {
+  const value = sliceMs ?? defaultSliceMs;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`@vigil/metrics: sliceMs must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
 
 export interface RendererOptions {
   /** Longest stretch of rendering between two yields to the event loop; default 4 ms. */
@@ -143,7 +237,7 @@ export interface RendererOptions {
 }
 
 export class ExpositionRenderer {
-  private readonly flights = new Map<ExpositionFormat, Flight>();
+  private readonly flights = new SingleFlights<ExpositionFormat, Scrape>();
   private readonly sliceMs: number;
   private defaultLabels: LabelSet | null = null;
   private generation = 0;
@@ -153,11 +247,7 @@ export class ExpositionRenderer {
     private readonly registry: Registry,
     options: RendererOptions = {},
   ) {
-    const sliceMs = options.sliceMs ?? defaultSliceMs;
-    if (typeof sliceMs !== 'number' || !(sliceMs > 0) || !Number.isFinite(sliceMs)) {
-      throw new RangeError(`@vigil/metrics: sliceMs must be a positive number of milliseconds, got ${JSON.stringify(sliceMs)}`);
-    }
-    this.sliceMs = sliceMs;
+    this.sliceMs = checkedSliceMs(options.sliceMs);
   }
 
   /**
@@ -166,38 +256,7 @@ export class ExpositionRenderer {
    * itself stops if no other caller waits for it.
    */
   scrape(format: ExpositionFormat, signal?: AbortSignal): Promise<Scrape> {
-    if (signal?.aborted === true) return Promise.reject(new ScrapeAbortedError());
-    let flight = this.flights.get(format);
-    if (flight === undefined) {
-      const started: Flight = { waiters: 0, result: undefined as unknown as Promise<Scrape> };
-      (started as { result: Promise<Scrape> }).result = this.render(format, started).finally(() => {
-        if (this.flights.get(format) === started) this.flights.delete(format);
-      });
-      // The render's own promise may reject after every caller left; that is not unhandled.
-      started.result.catch(() => undefined);
-      this.flights.set(format, started);
-      flight = started;
-    }
-    const joined = flight;
-    joined.waiters += 1;
-    if (signal === undefined) return joined.result;
-    return new Promise<Scrape>((resolve, reject) => {
-      const leave = (): void => {
-        joined.waiters -= 1;
-        reject(new ScrapeAbortedError());
-      };
-      signal.addEventListener('abort', leave, { once: true });
-      joined.result.then(
-        (scrape) => {
-          signal.removeEventListener('abort', leave);
-          resolve(scrape);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', leave);
-          reject(error);
-        },
-      );
-    });
+    return this.flights.join(format, (flight) => this.render(format, flight), signal);
   }
 
   /** The context every render (and cluster snapshot) of this registry writes label blocks with. */
@@ -224,9 +283,9 @@ export class ExpositionRenderer {
     const foreignText = await Promise.all(
       metrics.map((metric) => (metric instanceof Family ? null : renderForeign(metric, context.defaultLabels, openMetrics))),
     );
-    if (flight.waiters === 0) throw new ScrapeAbortedError();
+    if (flight.abandoned) throw new ScrapeAbortedError();
     const writer = new ExpositionWriter(this.lastBytes);
-    let sliceStart = performance.now();
+    const slices = new SliceClock(this.sliceMs, flight);
     for (let m = 0; m < metrics.length; m++) {
       const metric = metrics[m]!;
       if (!(metric instanceof Family)) {
@@ -237,11 +296,7 @@ export class ExpositionRenderer {
       const series = metric.seriesToRender();
       for (let i = 0; i < series.length; i++) {
         writer.write(metric.renderSeries(series[i]!, context));
-        if (i % seriesPerClockRead === seriesPerClockRead - 1 && performance.now() - sliceStart >= this.sliceMs) {
-          await yieldToEventLoop();
-          if (flight.waiters === 0) throw new ScrapeAbortedError();
-          sliceStart = performance.now();
-        }
+        if (i % seriesPerClockRead === seriesPerClockRead - 1 && slices.due) await slices.next();
       }
     }
     if (openMetrics) writer.write('# EOF\n');

@@ -8,6 +8,7 @@ import { FamilyMerger } from '../src/cluster/merge.js';
 import { snapshotRegistry } from '../src/cluster/snapshot.js';
 import { findSamples, parseExposition, sampleValue, type Sample } from './helpers/exposition.js';
 import { promtoolCheckMetrics } from './helpers/promtool.js';
+import { until } from './helpers/until.js';
 import { isolatedVigil } from './helpers/vigil.js';
 
 const serviceFixture = fileURLToPath(new URL('./fixtures/cluster-service.ts', import.meta.url));
@@ -40,16 +41,6 @@ async function startService(env: Record<string, string>): Promise<{ url: string;
 
 async function workersOf(url: string): Promise<{ pids: Record<string, number>; reporting: number }> {
   return (await fetch(`${url}/workers`)).json() as Promise<{ pids: Record<string, number>; reporting: number }>;
-}
-
-/** Polls (bounded) until `ready` holds. */
-async function until<T>(what: string, get: () => Promise<T>, ready: (value: T) => boolean, attempts = 100): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const value = await get();
-    if (ready(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function scrape(url: string): Promise<Sample[]> {

@@ -4,6 +4,7 @@ import { createVigilMetrics, ScrapeAbortedError, type VigilMetrics } from '../sr
 import { Family } from '../src/families.js';
 import { parseExposition, type Sample } from './helpers/exposition.js';
 import { promtoolCheckMetrics } from './helpers/promtool.js';
+import { startTicker } from './helpers/ticker.js';
 import { isolatedVigil } from './helpers/vigil.js';
 
 afterEach(() => {
@@ -129,18 +130,12 @@ describe('exposition render', () => {
   it('yields to the event loop during a large render', async () => {
     const vigil = isolatedVigil({ maxLabelSets: 5_000, renderSliceMs: 1 });
     for (let i = 0; i < 2_000; i++) vigil.timed(`op_${i}`, () => i)();
-    let ticks = 0;
-    let running = true;
-    const tick = (): void => {
-      ticks += 1;
-      if (running) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const ticker = startTicker();
     const scrape = await vigil.scrape();
-    running = false;
+    ticker.stop();
     expect(parseExposition(scrape.body).filter((s) => s.name === 'operation_duration_seconds_count')).toHaveLength(4_000);
     // A render of 4,000 histogram series takes well over 1 ms; other callbacks ran in between.
-    expect(ticks).toBeGreaterThan(3);
+    expect(ticker.ticks).toBeGreaterThan(3);
   });
 
   it('stops a render once every client waiting for it has gone away', async () => {

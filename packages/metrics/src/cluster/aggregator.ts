@@ -7,12 +7,32 @@
  * stalls the scrape nor makes a counter go backwards. When a worker exits, its last counters and
  * histograms move into retired totals that stay in every later scrape, so Prometheus never sees
  * a spurious counter reset; its gauges go with it.
+ *
+ * The merge and the render have the single-process renderer's properties (render.ts): scrapes of
+ * one format share one merge and render (single flight), both run in slices of about `sliceMs`
+ * between which the event loop turns, and they stop at the next slice boundary once every client
+ * has gone away. Nothing a flight reads is changed under it: a collection captures the sources
+ * and the retired totals in one turn, and an exit replaces the retired totals rather than adding
+ * into them (copy on write, folded in slices too).
  */
 import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import { Registry } from 'prom-client';
-import { negotiateFormat, openMetricsContentType, prometheusContentType, type Scrape } from '../exposition.js';
+import { negotiateFormat, scrapeRequestHandler, type MetricsRequestHandler } from '../exposition.js';
+import {
+  checkedSliceMs,
+  ExpositionWriter,
+  openMetricsContentType,
+  prometheusContentType,
+  RenderedScrape,
+  ScrapeAbortedError,
+  SingleFlights,
+  SliceClock,
+  type ExpositionFormat,
+  type Flight,
+  type Scrape,
+} from '../render.js';
 import { clusterFamiliesFor, type ClusterFamilies } from './families.js';
 import { FamilyMerger, keptAfterExit, type GaugeAggregation, type MetricsSource } from './merge.js';
 import { snapshotRegistry } from './snapshot.js';
@@ -31,13 +51,22 @@ export interface ClusterAggregatorOptions {
   readonly gaugeAggregation?: Readonly<Record<string, GaugeAggregation>>;
   /** Listen to node:cluster workers; default true. Off for a thread-only service. */
   readonly cluster?: boolean;
+  /**
+   * Longest stretch, in milliseconds, the merge or the render runs before yielding to the
+   * primary's event loop; default 4.
+   */
+  readonly sliceMs?: number;
 }
 
 export interface ClusterAggregator {
   readonly registry: Registry;
-  /** The merged exposition for an Accept header; concurrent calls share one collection. */
-  scrape(accept?: string): Promise<Scrape>;
-  /** `/metrics` handler for the primary's node:http server. */
+  /**
+   * The merged exposition for an Accept header. Concurrent calls share one collection, and one
+   * merge and render per format. When `signal` aborts (the client went away), the promise rejects
+   * with ScrapeAbortedError; the merge stops once no caller waits for it.
+   */
+  scrape(accept?: string, signal?: AbortSignal): Promise<Scrape>;
+  /** `/metrics` handler for the primary's node:http server; a client that hangs up leaves the merge. */
   readonly metricsHandler: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   /** Aggregates a worker thread too; it calls `reportMetricsToPrimary()` on its side. */
   addWorkerThread(worker: ThreadWorker): void;
@@ -57,18 +86,18 @@ interface Peer {
   waiters: Array<{ id: number; resolve: () => void }>;
 }
 
-class TextScrape implements Scrape {
-  private encoded: Buffer | undefined;
-  constructor(
-    readonly contentType: string,
-    readonly body: string,
-  ) {}
-
-  get bytes(): Buffer {
-    this.encoded ??= Buffer.from(this.body, 'utf8');
-    return this.encoded;
-  }
+/** What one collection hands the merges that share it, all captured in one turn. */
+interface Collection {
+  /** The primary itself, then every live worker's last snapshot. */
+  readonly sources: readonly MetricsSource[];
+  /** Retired totals as they were; never changed afterwards (an exit replaces them). */
+  readonly retired: FamilyMerger;
+  /** Workers that exited since those totals were folded: their counters and histograms. */
+  readonly retiring: readonly MetricsSource[];
 }
+
+/** The retired-totals fold has no callers to lose; it always runs to the end. */
+const neverAbandoned: Flight = { abandoned: false };
 
 const defaultCollectTimeoutMs = 2000;
 
@@ -79,9 +108,17 @@ class Aggregator implements ClusterAggregator {
   private readonly overrides: Readonly<Record<string, GaugeAggregation>>;
   /** Keyed by the cluster Worker or thread Worker object. */
   private readonly peers = new Map<object, Peer>();
-  private readonly retired: FamilyMerger;
+  private readonly sliceMs: number;
+  /** Exited workers' counters and histograms, summed. Replaced, never changed, once published. */
+  private retired: FamilyMerger;
+  /** Exited workers not folded into `retired` yet, oldest first. */
+  private readonly retiring: MetricsSource[] = [];
+  private folding = false;
   private nextId = 0;
-  private inFlight: Promise<MetricsSource[]> | null = null;
+  private inFlight: Promise<Collection> | null = null;
+  private readonly flights = new SingleFlights<ExpositionFormat, Scrape>();
+  /** Each format's last size, so its next render's buffer starts large enough. */
+  private readonly lastBytes = new Map<ExpositionFormat, number>();
   private readonly unlisten: Array<() => void> = [];
 
   constructor(options: ClusterAggregatorOptions) {
@@ -93,6 +130,7 @@ class Aggregator implements ClusterAggregator {
     }
     this.timeoutMs = timeout;
     this.overrides = options.gaugeAggregation ?? {};
+    this.sliceMs = checkedSliceMs(options.sliceMs);
     this.retired = new FamilyMerger(this.overrides);
     if (options.cluster !== false && cluster.isPrimary) this.listenToCluster();
   }
@@ -163,18 +201,46 @@ class Aggregator implements ClusterAggregator {
     const peer = this.peers.get(key);
     if (peer === undefined) return;
     this.peers.delete(key);
-    if (peer.last !== null) this.retired.add({ worker: peer.worker, families: peer.last }, keptAfterExit);
+    if (peer.last !== null) {
+      // In the same turn as the peer leaves `peers`: a collection sees it in one of the two.
+      this.retiring.push({ worker: peer.worker, families: peer.last });
+      this.foldRetiring();
+    }
     this.release(peer, Number.POSITIVE_INFINITY);
   }
 
-  private collect(): Promise<MetricsSource[]> {
+  /** Folds exited workers into new retired totals, in slices; one fold at a time. */
+  private foldRetiring(): void {
+    if (this.folding) return;
+    this.folding = true;
+    void this.foldNow()
+      // A failed fold leaves the workers in `retiring`, where every scrape still counts them.
+      .catch(() => undefined)
+      .finally(() => {
+        this.folding = false;
+        if (this.retiring.length > 0) this.foldRetiring();
+      });
+  }
+
+  private async foldNow(): Promise<void> {
+    const exits = this.retiring.slice();
+    const slices = new SliceClock(this.sliceMs, neverAbandoned);
+    const next = new FamilyMerger(this.overrides);
+    await slices.drain(next.addMergedSteps(this.retired));
+    for (const source of exits) await slices.drain(next.addSteps(source, keptAfterExit));
+    // One turn: the new totals hold exactly the exits taken out of `retiring`.
+    this.retired = next;
+    this.retiring.splice(0, exits.length);
+  }
+
+  private collect(): Promise<Collection> {
     this.inFlight ??= this.collectNow().finally(() => {
       this.inFlight = null;
     });
     return this.inFlight;
   }
 
-  private async collectNow(): Promise<MetricsSource[]> {
+  private async collectNow(): Promise<Collection> {
     const id = ++this.nextId;
     const asked = [...this.peers.values()];
     const answers = asked.map(
@@ -204,17 +270,36 @@ class Aggregator implements ClusterAggregator {
     for (const peer of this.peers.values()) {
       if (peer.last !== null) sources.push({ worker: peer.worker, families: peer.last });
     }
-    return sources;
+    return { sources, retired: this.retired, retiring: this.retiring.slice() };
   }
 
-  async scrape(accept?: string): Promise<Scrape> {
-    const sources = await this.collect();
+  scrape(accept?: string, signal?: AbortSignal): Promise<Scrape> {
+    return this.scrapeFormat(negotiateFormat(accept), signal);
+  }
+
+  /** Joins the merge in flight for `format`, or starts one. */
+  private scrapeFormat(format: ExpositionFormat, signal?: AbortSignal): Promise<Scrape> {
+    return this.flights.join(format, (flight) => this.mergeAndRender(format, flight), signal);
+  }
+
+  private async mergeAndRender(format: ExpositionFormat, flight: Flight): Promise<Scrape> {
+    const collection = await this.collect();
+    if (flight.abandoned) throw new ScrapeAbortedError();
+    const slices = new SliceClock(this.sliceMs, flight);
     const merger = new FamilyMerger(this.overrides);
-    for (const source of sources) merger.add(source);
-    merger.addMerged(this.retired);
+    for (const source of collection.sources) await slices.drain(merger.addSteps(source));
+    for (const source of collection.retiring) await slices.drain(merger.addSteps(source, keptAfterExit));
+    await slices.drain(merger.addMergedSteps(collection.retired));
     this.warnConflicts(merger.conflicts);
-    const openMetrics = negotiateFormat(accept) === 'openmetrics';
-    return new TextScrape(openMetrics ? openMetricsContentType : prometheusContentType, merger.render(openMetrics));
+    const openMetrics = format === 'openmetrics';
+    const writer = new ExpositionWriter(this.lastBytes.get(format) ?? 0);
+    for (const chunk of merger.chunks(openMetrics)) {
+      writer.write(chunk);
+      if (slices.due) await slices.next();
+    }
+    const bytes = writer.finish();
+    this.lastBytes.set(format, bytes.length);
+    return new RenderedScrape(openMetrics ? openMetricsContentType : prometheusContentType, bytes);
   }
 
   /** Names already warned about: a family two workers send in different shapes. */
@@ -231,18 +316,7 @@ class Aggregator implements ClusterAggregator {
     }
   }
 
-  readonly metricsHandler = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    try {
-      const scrape = await this.scrape(request.headers.accept);
-      if (response.destroyed) return;
-      response.writeHead(200, { 'content-type': scrape.contentType, 'content-length': scrape.bytes.length });
-      response.end(request.method === 'HEAD' ? undefined : scrape.bytes);
-    } catch (error) {
-      if (response.destroyed) return;
-      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`# metrics aggregation failed: ${(error as Error).message}\n`);
-    }
-  };
+  readonly metricsHandler: MetricsRequestHandler = scrapeRequestHandler((format, signal) => this.scrapeFormat(format, signal), 'aggregation');
 
   close(): void {
     for (const stop of this.unlisten.splice(0)) stop();

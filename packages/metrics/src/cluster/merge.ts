@@ -3,8 +3,13 @@
  * Counters and histograms are summed; a gauge is summed, maxed, minned, kept per worker (with a
  * `worker` label) or left out, as its aggregation mode says. Keys are the exposition's own
  * label text, so merging is a map lookup and an addition per series.
+ *
+ * Merging and rendering are generators of steps of at most `seriesPerClockRead` series, so the
+ * primary can run them in slices between which the event loop turns (SliceClock); the plain
+ * methods run the same steps to the end at once.
  */
 import { escapeHelp, escapeLabelValue, formatSampleValue } from '../families.js';
+import { seriesPerClockRead } from '../render.js';
 import { fromWire, type WireFamily, type WireType } from './wire.js';
 
 /**
@@ -50,6 +55,11 @@ function sameBuckets(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** Runs steps to the end, in one go. */
+function runToEnd(steps: Iterable<unknown>): void {
+  for (const _step of steps);
+}
+
 /** `name{a="x"}` plus `worker="w"`: the worker label goes last. */
 function withWorker(key: string, workerPair: string): string {
   return key.endsWith('}') ? `${key.slice(0, -1)},${workerPair}}` : `${key}{${workerPair}}`;
@@ -76,11 +86,12 @@ export class MergedFamily {
     return sameBuckets(this.le, family.le);
   }
 
-  add(family: WireFamily, worker: string): void {
+  /** Adds the series `from` (inclusive) to `to` (exclusive) of `family`. */
+  add(family: WireFamily, worker: string, from = 0, to = family.keys.length): void {
     const { keys, values } = family;
     if (this.le !== undefined) {
       const width = this.le.length + 2;
-      for (let s = 0; s < keys.length; s++) {
+      for (let s = from; s < to; s++) {
         let totals = this.buckets.get(keys[s]!);
         if (totals === undefined) {
           totals = new Float64Array(width);
@@ -92,7 +103,7 @@ export class MergedFamily {
       return;
     }
     const workerPair = this.mode === 'worker' ? `worker="${escapeLabelValue(worker)}"` : '';
-    for (let s = 0; s < keys.length; s++) {
+    for (let s = from; s < to; s++) {
       const value = fromWire(values[s]!);
       if (this.mode === 'worker') {
         this.samples.set(withWorker(keys[s]!, workerPair), value);
@@ -104,15 +115,24 @@ export class MergedFamily {
   }
 
   /** Adds another merged family of the same shape (the retired totals of exited workers). */
-  addMerged(other: MergedFamily): void {
+  *addMergedSteps(other: MergedFamily): Generator<void, void, undefined> {
+    let inStep = 0;
     for (const [key, value] of other.samples) {
       const existing = this.samples.get(key);
       this.samples.set(key, existing === undefined ? value : this.combine(existing, value));
+      if (++inStep === seriesPerClockRead) {
+        inStep = 0;
+        yield;
+      }
     }
     for (const [key, totals] of other.buckets) {
       const mine = this.buckets.get(key);
       if (mine === undefined) this.buckets.set(key, Float64Array.from(totals));
       else for (let i = 0; i < totals.length; i++) mine[i]! += totals[i]!;
+      if (++inStep === seriesPerClockRead) {
+        inStep = 0;
+        yield;
+      }
     }
   }
 
@@ -122,23 +142,38 @@ export class MergedFamily {
     return a + b;
   }
 
-  render(openMetrics: boolean): string {
+  /** The family's text: its header with the first step, then `seriesPerClockRead` series a step. */
+  *chunks(openMetrics: boolean): Generator<string, void, undefined> {
     let familyName = this.name;
     let type: string = this.type;
     if (openMetrics && type === 'counter' && familyName.endsWith('_total')) familyName = familyName.slice(0, -'_total'.length);
     if (openMetrics && type === 'untyped') type = 'unknown';
     let text = `# HELP ${familyName} ${escapeHelp(this.help)}\n# TYPE ${familyName} ${type}\n`;
-    for (const [key, value] of this.samples) text += `${key} ${formatSampleValue(value)}\n`;
-    if (this.le === undefined) return text;
-    const le = this.le;
-    const bucket = `${this.name}_bucket`;
-    for (const [pairs, totals] of this.buckets) {
-      const open = pairs === '' ? '{' : `{${pairs},`;
-      const block = pairs === '' ? '' : `{${pairs}}`;
-      for (let i = 0; i < le.length; i++) text += `${bucket}${open}le="${le[i]!}"} ${formatSampleValue(totals[i]!)}\n`;
-      text += `${this.name}_sum${block} ${formatSampleValue(totals[le.length]!)}\n${this.name}_count${block} ${formatSampleValue(totals[le.length + 1]!)}\n`;
+    let inStep = 0;
+    for (const [key, value] of this.samples) {
+      text += `${key} ${formatSampleValue(value)}\n`;
+      if (++inStep === seriesPerClockRead) {
+        yield text;
+        text = '';
+        inStep = 0;
+      }
     }
-    return text;
+    if (this.le !== undefined) {
+      const le = this.le;
+      const bucket = `${this.name}_bucket`;
+      for (const [pairs, totals] of this.buckets) {
+        const open = pairs === '' ? '{' : `{${pairs},`;
+        const block = pairs === '' ? '' : `{${pairs}}`;
+        for (let i = 0; i < le.length; i++) text += `${bucket}${open}le="${le[i]!}"} ${formatSampleValue(totals[i]!)}\n`;
+        text += `${this.name}_sum${block} ${formatSampleValue(totals[le.length]!)}\n${this.name}_count${block} ${formatSampleValue(totals[le.length + 1]!)}\n`;
+        if (++inStep === seriesPerClockRead) {
+          yield text;
+          text = '';
+          inStep = 0;
+        }
+      }
+    }
+    if (text !== '') yield text;
   }
 }
 
@@ -150,7 +185,8 @@ export class FamilyMerger {
 
   constructor(private readonly overrides: Readonly<Record<string, GaugeAggregation>>) {}
 
-  add(source: MetricsSource, only?: (type: WireType) => boolean): void {
+  /** Merges one source, `seriesPerClockRead` series a step; `only` picks the families by type. */
+  *addSteps(source: MetricsSource, only?: (type: WireType) => boolean): Generator<void, void, undefined> {
     for (const family of source.families) {
       if (only !== undefined && !only(family.type)) continue;
       let merged = this.families.get(family.name);
@@ -163,30 +199,48 @@ export class FamilyMerger {
         this.conflicts.add(family.name);
         continue;
       }
-      merged.add(family, source.worker);
+      const count = family.keys.length;
+      for (let from = 0; from < count; from += seriesPerClockRead) {
+        merged.add(family, source.worker, from, Math.min(count, from + seriesPerClockRead));
+        yield;
+      }
     }
   }
 
+  add(source: MetricsSource, only?: (type: WireType) => boolean): void {
+    runToEnd(this.addSteps(source, only));
+  }
+
   /** Adds already merged totals (exited workers' counters) into families of the same shape. */
-  addMerged(retired: FamilyMerger): void {
+  *addMergedSteps(retired: FamilyMerger): Generator<void, void, undefined> {
     for (const [name, family] of retired.families) {
       const mine = this.families.get(name);
       if (mine === undefined) {
         const copy = new MergedFamily(family.name, family.help, family.type, 'sum', family.le);
-        copy.addMerged(family);
         this.families.set(name, copy);
+        yield* copy.addMergedSteps(family);
       } else if (mine.type === family.type && mine.le?.length === family.le?.length) {
-        mine.addMerged(family);
+        yield* mine.addMergedSteps(family);
       } else {
         this.conflicts.add(name);
       }
     }
   }
 
+  addMerged(retired: FamilyMerger): void {
+    runToEnd(this.addMergedSteps(retired));
+  }
+
+  /** The exposition, family by family, a few series a step; `# EOF` last for OpenMetrics. */
+  *chunks(openMetrics: boolean): Generator<string, void, undefined> {
+    for (const family of this.families.values()) yield* family.chunks(openMetrics);
+    if (openMetrics) yield '# EOF\n';
+  }
+
   render(openMetrics: boolean): string {
     let text = '';
-    for (const family of this.families.values()) text += family.render(openMetrics);
-    return openMetrics ? `${text}# EOF\n` : text;
+    for (const chunk of this.chunks(openMetrics)) text += chunk;
+    return text;
   }
 }
 
