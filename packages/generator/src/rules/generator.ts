@@ -7,6 +7,7 @@ import type { GeneratedFile, Generator, Model, Priority } from '../model/types.j
 import { alertDefinitions } from './alerts/index.js';
 import { sloAlertDefinitions } from '../slo/alerts.js';
 import { sloRecordingGroups } from '../slo/recording.js';
+import { slowGroupFields } from './group-interval.js';
 import { infoRules, parameterRules } from './parameters.js';
 import { recordingRuleGroups } from './recording.js';
 import { scopeRuleFiles } from './scope.js';
@@ -63,16 +64,15 @@ function tierGroups(model: Model, priority: Priority, definitions: readonly Aler
 
 /**
  * Constant series (rules/parameters.ts): who owns each target, and every parameter a target
- * overrides. They never change between evaluations; a slower interval (constantGroupInterval) is
- * not applied yet: live tests need them at the first evaluation.
+ * overrides. They never change between evaluations, so they run at the slow interval
+ * (group-interval.ts).
  */
-export const constantGroupInterval = '1m';
-
 function parameterGroups(model: Model, definitions: readonly AlertDefinition[]): RuleGroup[] {
+  const slow = slowGroupFields(model.prometheus.evaluationInterval);
   const parameters = definitions.flatMap((definition) => definition.parameters?.(model) ?? []);
-  const groups: RuleGroup[] = [{ name: 'vigil-targets', rules: infoRules(model) }];
+  const groups: RuleGroup[] = [{ name: 'vigil-targets', ...slow, rules: infoRules(model) }];
   const overridden = parameterRules(parameters);
-  if (overridden.length > 0) groups.push({ name: 'vigil-parameters', rules: overridden });
+  if (overridden.length > 0) groups.push({ name: 'vigil-parameters', ...slow, rules: overridden });
   return groups;
 }
 

@@ -6,7 +6,7 @@
 import { catalog, defaultNodeMetrics } from '@vigil/metrics/catalog';
 import { pipelineDefaults } from '../model/defaults.js';
 import type { Duration } from '../model/types.js';
-import { durationSeconds, formatDuration } from '../spec/duration.js';
+import { slowGroupFields } from './group-interval.js';
 import type { RecordingRule, RuleGroup } from './types.js';
 
 export const recordingRuleNames = {
@@ -106,25 +106,7 @@ export function recordingRules(): RecordingRule[] {
   }));
 }
 
-/**
- * Rules over hour-long and day-long windows change slowly, and the day-long ones read a day of
- * samples per series: they run in their own group, every slowRecordingEvaluations evaluation
- * intervals, at most every slowRecordingInterval (1m at the default 15s), never faster than the
- * global interval. Panels and alerts still find a value at every instant: a minute is well inside
- * Prometheus' 5m lookback delta, so the recorded series never goes stale between evaluations,
- * and an hour-long rate moves by at most a minute's share of its window in between. Tied to the
- * evaluation interval, a Prometheus evaluating every second (the e2e profile) records them within
- * seconds of starting, as its panels and alerts expect.
- */
-export const slowRecordingInterval: Duration = '1m';
-export const slowRecordingEvaluations = 4;
-
-function slowGroupInterval(evaluationInterval: Duration): Duration | undefined {
-  const global = durationSeconds(evaluationInterval);
-  const slow = Math.max(global, Math.min(global * slowRecordingEvaluations, durationSeconds(slowRecordingInterval)));
-  return slow === global ? undefined : formatDuration(slow * 1000);
-}
-
+/** Rules over hour-long and day-long windows: a group of their own, run at the slow interval (group-interval.ts). */
 const slowRules = new Set<RecordingRuleName>([
   n.pipelineItemsCreatedRate1h,
   n.pipelineItemsCreatedIncrease24h,
@@ -136,8 +118,7 @@ const slowRules = new Set<RecordingRuleName>([
 
 export function recordingRuleGroups(evaluationInterval: Duration): RuleGroup[] {
   const rules = recordingRules();
-  const interval = slowGroupInterval(evaluationInterval);
-  const slow = interval === undefined ? {} : { interval };
+  const slow = slowGroupFields(evaluationInterval);
   return [
     { name: 'vigil-recording', rules: rules.filter((rule) => !slowRules.has(rule.record as RecordingRuleName)) },
     { name: 'vigil-recording-1h', ...slow, rules: rules.filter((rule) => slowRules.has(rule.record as RecordingRuleName)) },

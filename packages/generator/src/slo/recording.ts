@@ -17,6 +17,7 @@ import { durationSeconds } from '../spec/duration.js';
 import { sloDefaults } from '../model/defaults.js';
 import { exactAlternation, quote } from '../rules/common.js';
 import { promNumber } from '../rules/format.js';
+import { slowGroupFields } from '../rules/group-interval.js';
 import { recordingRuleNames } from '../rules/recording.js';
 import type { RecordingRule, RuleGroup } from '../rules/types.js';
 import { longSloWindows, shortSloWindows, sloLabels, sloSeries, type SloWindow } from './series.js';
@@ -136,15 +137,21 @@ function budgetRules(slos: readonly SloModel[]): LabelledRecordingRule[] {
   ];
 }
 
-/** The SLO groups, in evaluation order; none when the spec declares no SLO. */
+/**
+ * The SLO groups, in evaluation order; none when the spec declares no SLO. The constants, the
+ * windows of 6h and more and the period's hourly sums run at the slow interval
+ * (rules/group-interval.ts): the 3d windows read a sample of the 5m series per evaluation over
+ * three days, and none of them moves by more than a minute's share of its window in between.
+ */
 export function sloRecordingGroups(model: Model): RuleGroup[] {
   if (model.slos.length === 0) return [];
+  const slow = slowGroupFields(model.prometheus.evaluationInterval);
   const parameters = chunk(model.slos.flatMap(parameterRules), maxRulesPerGroup);
   return [
-    ...parameters.map((rules, index) => ({ name: parameters.length === 1 ? sloGroupNames.parameters : `${sloGroupNames.parameters}-${index + 1}`, rules })),
+    ...parameters.map((rules, index) => ({ name: parameters.length === 1 ? sloGroupNames.parameters : `${sloGroupNames.parameters}-${index + 1}`, ...slow, rules })),
     { name: sloGroupNames.sli, rules: sliRules(model.slos) },
     { name: sloGroupNames.shortWindows, rules: shortSloWindows.flatMap(windowRules) },
-    { name: sloGroupNames.longWindows, rules: longSloWindows.flatMap(windowRules) },
-    { name: sloGroupNames.budget, rules: budgetRules(model.slos) },
+    { name: sloGroupNames.longWindows, ...slow, rules: longSloWindows.flatMap(windowRules) },
+    { name: sloGroupNames.budget, ...slow, rules: budgetRules(model.slos) },
   ];
 }
