@@ -213,13 +213,18 @@ class Aggregator implements ClusterAggregator {
   private foldRetiring(): void {
     if (this.folding) return;
     this.folding = true;
-    void this.foldNow()
-      // A failed fold leaves the workers in `retiring`, where every scrape still counts them.
-      .catch(() => undefined)
-      .finally(() => {
+    void this.foldNow().then(
+      () => {
         this.folding = false;
+        // Workers that exited while this fold ran.
         if (this.retiring.length > 0) this.foldRetiring();
-      });
+      },
+      () => {
+        // A failed fold leaves the workers in `retiring`, where every scrape still counts them;
+        // the next exit tries again. Retrying at once could spin on the same failure.
+        this.folding = false;
+      },
+    );
   }
 
   private async foldNow(): Promise<void> {
