@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Session } from 'node:inspector/promises';
 
 export type Framework = 'node:http' | 'express' | 'fastify';
 /** `bare-twin` is a second, identical bare server: the bench's noise floor (bare vs bare). */
@@ -118,9 +119,33 @@ export async function serve(framework: Framework, instrumentation: Instrumentati
   // The parent reads this process's CPU time around each load run: CPU per request is the
   // figure least moved by other processes on the machine.
   process.on('message', (message) => {
+    if (message === 'profile-start') void startProfile();
+    else if (message === 'profile-stop') void stopProfile();
     if (message !== 'cpu') return;
     const { user, system } = process.cpuUsage();
     process.send!({ cpuMicros: user + system });
   });
   process.send!({ port: (server.address() as { port: number }).port });
+}
+
+/**
+ * V8's sampling profiler over one measured window (bench/http-profile.ts): started and stopped on
+ * IPC messages, so start-up and warm-up stay out of the profile; the profile goes back over IPC.
+ */
+const profiler = new Session();
+/** Microseconds between samples: 10 s of load gives some 200,000 samples. */
+const profileSamplingMicros = 50;
+
+async function startProfile(): Promise<void> {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: profileSamplingMicros });
+  await profiler.post('Profiler.start');
+  process.send!({ profiling: true });
+}
+
+async function stopProfile(): Promise<void> {
+  const { profile } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  process.send!({ profile });
 }

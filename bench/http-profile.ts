@@ -1,0 +1,195 @@
+/**
+ * Where the instrumented servers of the request-path bench spend their CPU: each server of
+ * bench/http.ts runs under load while V8's sampling profiler records it, and every sample whose
+ * stack holds the instrumentation's own code (or framework code that only runs because the
+ * instrumentation asked for it) is counted as the instrumentation's.
+ *
+ * Why next to bench/http.ts: on a shared 2-core machine the server and autocannon compete for the
+ * cores, and req/s of two identical bare servers differ by up to a quarter from round to round, so a
+ * 5% req/s target cannot be read there. A share of one process's own samples does not move with
+ * other load: the instrumentation's share of the server's busy time bounds what it can take from a
+ * CPU-bound server's req/s. What it cannot see: garbage collection caused by the instrumentation's
+ * allocations (the GC share is printed next to the bare server's), and framework frames above the
+ * instrumentation (Express's router stepping over one more middleware).
+ *
+ *   pnpm bench:http-profile            (all frameworks)
+ *   pnpm bench:http-profile fastify    (one framework: node:http, express or fastify)
+ *   VIGIL_HTTP_PROFILE_SECONDS=20 pnpm bench:http-profile    (longer windows than the default 10 s)
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { Framework, Instrumentation } from './http-server.js';
+import { printVerdicts, verdict } from './support.js';
+
+const seconds = Number(process.env.VIGIL_HTTP_PROFILE_SECONDS ?? 10);
+if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`bench:http-profile: VIGIL_HTTP_PROFILE_SECONDS must be a positive number, got "${process.env.VIGIL_HTTP_PROFILE_SECONDS}"`);
+const warmupSeconds = 3;
+const rate = Number(process.env.VIGIL_HTTP_PROFILE_RATE ?? 0);
+const connections = 10;
+/** The target: the instrumentation's share of the server's busy CPU. */
+const maxShare = 0.05;
+
+const frameworks: readonly Framework[] = ['node:http', 'express', 'fastify'];
+const only = process.argv[2] as Framework | undefined;
+if (only !== undefined && !frameworks.includes(only)) throw new Error(`bench:http-profile: unknown framework "${only}"; expected one of ${frameworks.join(', ')}`);
+
+const peers: Record<Framework, readonly Instrumentation[]> = {
+  'node:http': ['bare', 'vigil', 'vigil-middleware-only', 'opentelemetry'],
+  express: ['bare', 'vigil', 'vigil-middleware-only', 'express-prom-bundle', 'opentelemetry'],
+  fastify: ['bare', 'vigil', 'vigil-middleware-only', 'fastify-metrics', 'opentelemetry'],
+};
+
+/**
+ * What counts as each instrumentation's code: its scripts, by URL, and framework functions that run
+ * only because the instrumentation registered a hook. Fastify attaches its response listeners
+ * (`setupResponseListeners`, `onResFinished`, which ends in `requestCompleted`) only when an
+ * `onResponse` hook exists or a request logger is on, and the bench's servers log nothing.
+ */
+/**
+ * prom-client and what it runs on: fastify-metrics ships a fork of it (`@prometheus-io/client`), and
+ * summaries keep their quantiles in `tdigest` over `bintrees`.
+ */
+function promClient(own: RegExp): RegExp {
+  return new RegExp(`${own.source}|/prom-client/|/@prometheus-io/client/|/tdigest/|/bintrees/`);
+}
+const fastifyResponseHookFrames = new Set(['setupResponseListeners', 'onResFinished', 'requestCompleted']);
+const ownCode: Record<Instrumentation, { readonly urls: RegExp | undefined; readonly frames: ReadonlySet<string> }> = {
+  bare: { urls: undefined, frames: new Set() },
+  'bare-twin': { urls: undefined, frames: new Set() },
+  vigil: { urls: promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//), frames: fastifyResponseHookFrames },
+  'vigil-middleware-only': { urls: promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//), frames: fastifyResponseHookFrames },
+  'express-prom-bundle': { urls: promClient(/\/express-prom-bundle\/|\/url-value-parser\//), frames: new Set() },
+  'fastify-metrics': { urls: promClient(/\/fastify-metrics\//), frames: fastifyResponseHookFrames },
+  opentelemetry: { urls: /\/@opentelemetry\//, frames: new Set() },
+};
+
+/**
+ * Frames that decide nothing on their own: Node's internals, native code, and Fastify's hook
+ * runners, which dispatch to whoever registered the hook. A sample belongs to the first frame above
+ * its leaf that is not one of these: the instrumentation's, or anyone else's (the framework's, the
+ * app's). Counting by the nearest deciding frame, not by any frame on the stack, matters because
+ * a hook's `done()` runs the rest of the request under the hook's own frame.
+ */
+function isDispatch(frame: { readonly functionName: string; readonly url: string }): boolean {
+  return frame.url === '' || frame.url.startsWith('node:') || /\/fastify\/lib\/hooks\.js$/.test(frame.url) || frame.functionName === 'onResponseCallback';
+}
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string };
+  readonly children?: readonly number[];
+}
+interface CpuProfile {
+  readonly nodes: readonly ProfileNode[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+interface Attribution {
+  readonly requests: number;
+  /** Microseconds the profiler saw the server doing anything (not idle). */
+  readonly busyMicros: number;
+  readonly instrumentationMicros: number;
+  readonly gcMicros: number;
+}
+
+/** Sums sample time by who the nearest deciding frame of each sample belongs to (see isDispatch). */
+function attribute(profile: CpuProfile, instrumentation: Instrumentation, requests: number): Attribution {
+  const { urls, frames } = ownCode[instrumentation];
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const owned = new Map<number, boolean>();
+  const isOwned = (id: number): boolean => {
+    const known = owned.get(id);
+    if (known !== undefined) return known;
+    const frame = byId.get(id)!.callFrame;
+    const parent = parentOf.get(id);
+    let result: boolean;
+    if ((urls !== undefined && urls.test(frame.url)) || frames.has(frame.functionName)) result = true;
+    else if (isDispatch(frame)) result = parent !== undefined && isOwned(parent);
+    else result = false;
+    owned.set(id, result);
+    return result;
+  };
+  let busyMicros = 0;
+  let instrumentationMicros = 0;
+  let gcMicros = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    // A sample's time is the delta to the next sample.
+    const micros = profile.timeDeltas[i + 1] ?? 0;
+    const name = byId.get(id)!.callFrame.functionName;
+    if (name === '(idle)') continue;
+    busyMicros += micros;
+    if (name === '(garbage collector)') gcMicros += micros;
+    else if (isOwned(id)) instrumentationMicros += micros;
+  }
+  return { requests, busyMicros, instrumentationMicros, gcMicros };
+}
+
+function send<T>(child: ChildProcess, message: string, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (reply: Record<string, unknown>): void => {
+      if (!(key in reply)) return;
+      child.off('message', listener);
+      resolve(reply[key] as T);
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
+}
+
+async function profileServer(framework: Framework, instrumentation: Instrumentation): Promise<Attribution> {
+  const child = fork(fileURLToPath(new URL('./http.ts', import.meta.url)), ['--serve', framework, instrumentation], {
+    execArgv: ['--conditions=vigil-source', '--import', 'tsx'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (message: { port: number }) => resolve(message.port));
+      child.once('exit', (code) => reject(new Error(`${framework} ${instrumentation} server exited with ${code}`)));
+    });
+    const url = `http://127.0.0.1:${port}/api/items/42`;
+    await autocannon({ url, connections, duration: warmupSeconds });
+    await send(child, 'profile-start', 'profiling');
+    const result = await autocannon({ url, connections, duration: seconds, ...(rate > 0 ? { overallRate: rate } : {}) });
+    const profile = await send<CpuProfile>(child, 'profile-stop', 'profile');
+    if (result.errors + result.non2xx > 0) throw new Error(`${framework} ${instrumentation}: ${result.errors + result.non2xx} failed requests`);
+    return attribute(profile, instrumentation, result.requests.total);
+  } finally {
+    child.kill();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log(
+    `request-path CPU profile; node ${process.version}; autocannon ${connections} connections, ${warmupSeconds} s warm-up + ${seconds} s profiled per server, GET /api/items/:id`,
+  );
+  const percent = (value: number): string => `${(value * 100).toFixed(2)}%`;
+  console.log(
+    `\n  ${'server'.padEnd(32)}${'requests'.padStart(10)}${'busy us/req'.padStart(13)}${'instrumentation'.padStart(17)}${'us/req'.padStart(8)}${'GC share'.padStart(10)}`,
+  );
+  const shares = new Map<string, number>();
+  for (const framework of frameworks.filter((f) => only === undefined || f === only)) {
+    for (const instrumentation of peers[framework]) {
+      const a = await profileServer(framework, instrumentation);
+      const share = a.instrumentationMicros / a.busyMicros;
+      shares.set(`${framework} ${instrumentation}`, share);
+      console.log(
+        `  ${`${framework} ${instrumentation}`.padEnd(32)}${String(a.requests).padStart(10)}${(a.busyMicros / a.requests).toFixed(1).padStart(13)}` +
+          `${percent(share).padStart(17)}${(a.instrumentationMicros / a.requests).toFixed(2).padStart(8)}${percent(a.gcMicros / a.busyMicros).padStart(10)}`,
+      );
+    }
+  }
+  console.log("  (instrumentation: share of the server's busy samples spent in its code or in framework code run for it; busy = all samples but idle)");
+  for (const framework of frameworks.filter((f) => only === undefined || f === only)) {
+    const ours = shares.get(`${framework} vigil`)!;
+    verdict(`${framework}: Vigil's share of the server's busy CPU <= ${percent(maxShare)}`, ours <= maxShare, `${percent(ours)} (without default metrics ${percent(shares.get(`${framework} vigil-middleware-only`)!)})`);
+  }
+  printVerdicts();
+  console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+await main();
