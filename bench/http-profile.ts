@@ -129,14 +129,21 @@ function attribute(profile: CpuProfile, instrumentation: Instrumentation, reques
   return { requests, busyMicros, instrumentationMicros, gcMicros };
 }
 
+/** Sends `message` and resolves with the reply's `key`; rejects if the server exits first. */
 function send<T>(child: ChildProcess, message: string, key: string): Promise<T> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const listener = (reply: Record<string, unknown>): void => {
       if (!(key in reply)) return;
       child.off('message', listener);
+      child.off('exit', exited);
       resolve(reply[key] as T);
     };
+    const exited = (code: number | null): void => {
+      child.off('message', listener);
+      reject(new Error(`bench:http-profile: the server exited with ${code} while waiting for "${key}"`));
+    };
     child.on('message', listener);
+    child.once('exit', exited);
     child.send(message);
   });
 }

@@ -3,21 +3,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
-import {
-  ExpositionRenderer,
-  ScrapeAbortedError,
-  type ExpositionFormat,
-  type RendererOptions,
-  type Scrape,
-} from './render.js';
+import { ExpositionRenderer, type ExpositionFormat, type RendererOptions, type Scrape } from './render.js';
+import { ScrapeAbortedError } from './slices.js';
 
-export {
-  openMetricsContentType,
-  prometheusContentType,
-  ScrapeAbortedError,
-  type ExpositionFormat,
-  type Scrape,
-} from './render.js';
+export { openMetricsContentType, prometheusContentType, type ExpositionFormat, type Scrape } from './render.js';
+export { ScrapeAbortedError } from './slices.js';
 
 /** Highest q any media range in `accept` gives to the type; 0 when none matches. */
 function qualityOf(accept: string, matches: (mediaType: string) => boolean): number {

@@ -9,10 +9,11 @@
  * - slices: the render yields to the event loop whenever a slice has run `sliceMs`;
  * - abandonment: when every client waiting for a render has gone away, it stops at the next
  *   slice boundary, so an abandoned scrape costs at most one slice.
- * The cluster primary's merge (cluster/aggregator.ts) runs by the same SingleFlights and SliceClock.
+ * The single flight and the slices (slices.ts) are shared with the cluster primary's merge.
  */
 import { Registry } from 'prom-client';
 import { Family, type LabelSet, type RenderContext, type SeriesBase } from './families.js';
+import { checkedSliceMs, ScrapeAbortedError, seriesPerClockRead, SingleFlights, SliceClock, type Flight } from './slices.js';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
@@ -41,17 +42,6 @@ export class RenderedScrape implements Scrape {
   }
 }
 
-export class ScrapeAbortedError extends Error {
-  override readonly name = 'ScrapeAbortedError';
-  constructor() {
-    super('@vigil/metrics: every client of this scrape went away');
-  }
-}
-
-/** The default longest stretch a render runs before yielding to the event loop. */
-export const defaultSliceMs = 4;
-/** Series written (or merged) between two looks at the clock; a series costs about a microsecond. */
-export const seriesPerClockRead = 32;
 /** Pending text is encoded into the buffer once it reaches this many UTF-16 units. */
 const flushChars = 32 * 1024;
 
@@ -128,107 +118,6 @@ export class ExpositionWriter {
     this.flush();
     return this.buffer.subarray(0, this.length);
   }
-}
-
-/** What a shared render sees of its callers. */
-export interface Flight {
-  /** Every caller has gone away: the work stops at its next slice boundary. */
-  readonly abandoned: boolean;
-}
-
-class SharedFlight<T> implements Flight {
-  /** Callers still waiting; the work stops when this falls to zero. */
-  waiters = 0;
-  /** Set as soon as the work starts, before any caller joins. */
-  result!: Promise<T>;
-
-  get abandoned(): boolean {
-    return this.waiters === 0;
-  }
-}
-
-/**
- * Single flight per key: a caller joins the work in flight for its key, or starts it. A caller
- * whose `signal` aborts leaves at once (ScrapeAbortedError); the work sees `abandoned` once the
- * last caller has left.
- */
-export class SingleFlights<K, T> {
-  private readonly flights = new Map<K, SharedFlight<T>>();
-
-  join(key: K, run: (flight: Flight) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted === true) return Promise.reject(new ScrapeAbortedError());
-    let flight = this.flights.get(key);
-    if (flight === undefined) {
-      const started = new SharedFlight<T>();
-      started.result = run(started).finally(() => {
-        if (this.flights.get(key) === started) this.flights.delete(key);
-      });
-      // The work's own promise may reject after every caller left; that is not unhandled.
-      started.result.catch(() => undefined);
-      this.flights.set(key, started);
-      flight = started;
-    }
-    const joined = flight;
-    joined.waiters += 1;
-    if (signal === undefined) return joined.result;
-    return new Promise<T>((resolve, reject) => {
-      const leave = (): void => {
-        joined.waiters -= 1;
-        reject(new ScrapeAbortedError());
-      };
-      signal.addEventListener('abort', leave, { once: true });
-      joined.result.then(
-        (value) => {
-          signal.removeEventListener('abort', leave);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', leave);
-          reject(error);
-        },
-      );
-    });
-  }
-}
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * The clock sliced work runs by: read `due` every few units of work (`seriesPerClockRead`
- * series); when it says so, `next()` yields to the event loop and stops the work
- * (ScrapeAbortedError) if every caller of its flight has gone away meanwhile.
- */
-export class SliceClock {
-  private sliceStart = performance.now();
-
-  constructor(
-    private readonly sliceMs: number,
-    private readonly flight: Flight,
-  ) {}
-
-  get due(): boolean {
-    return performance.now() - this.sliceStart >= this.sliceMs;
-  }
-
-  async next(): Promise<void> {
-    await yieldToEventLoop();
-    if (this.flight.abandoned) throw new ScrapeAbortedError();
-    this.sliceStart = performance.now();
-  }
-
-  /** Runs `steps` (each a few units of work) to the end, yielding between slices. */
-  async drain(steps: Iterable<unknown>): Promise<void> {
-    for (const _step of steps) if (this.due) await this.next();
-  }
-}
-
-/** `sliceMs` as an option gives it: a positive, finite number of milliseconds. */
-export function checkedSliceMs(sliceMs: number | undefined): number {
-  const value = sliceMs ?? defaultSliceMs;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`@vigil/metrics: sliceMs must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }
 
 export interface RendererOptions {

@@ -8,7 +8,7 @@
  * histograms move into retired totals that stay in every later scrape, so Prometheus never sees
  * a spurious counter reset; its gauges go with it.
  *
- * The merge and the render have the single-process renderer's properties (render.ts): scrapes of
+ * The merge and the render have the single-process renderer's properties (render.ts, by the helpers of slices.ts): scrapes of
  * one format share one merge and render (single flight), both run in slices of about `sliceMs`
  * between which the event loop turns, and they stop at the next slice boundary once every client
  * has gone away. Nothing a flight reads is changed under it: a collection captures the sources
@@ -21,18 +21,14 @@ import type { Worker as ThreadWorker } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import { negotiateFormat, scrapeRequestHandler, type MetricsRequestHandler } from '../exposition.js';
 import {
-  checkedSliceMs,
   ExpositionWriter,
   openMetricsContentType,
   prometheusContentType,
   RenderedScrape,
-  ScrapeAbortedError,
-  SingleFlights,
-  SliceClock,
   type ExpositionFormat,
-  type Flight,
   type Scrape,
 } from '../render.js';
+import { checkedSliceMs, ScrapeAbortedError, SingleFlights, SliceClock, type Flight } from '../slices.js';
 import { clusterFamiliesFor, type ClusterFamilies } from './families.js';
 import { FamilyMerger, keptAfterExit, type GaugeAggregation, type MetricsSource } from './merge.js';
 import { snapshotRegistry } from './snapshot.js';

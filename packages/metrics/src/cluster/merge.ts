@@ -9,7 +9,7 @@
  * methods run the same steps to the end at once.
  */
 import { escapeHelp, escapeLabelValue, formatSampleValue } from '../families.js';
-import { seriesPerClockRead } from '../render.js';
+import { seriesPerClockRead } from '../slices.js';
 import { fromWire, type WireFamily, type WireType } from './wire.js';
 
 /**
