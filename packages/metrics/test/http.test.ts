@@ -133,6 +133,37 @@ describe('HTTP RED middleware', () => {
     expect(routeLabels(samples)).toEqual(new Set(['/api/items/:id', unmatchedRoute]));
   });
 
+  it('Fastify: counts replies sent by a hook that runs before its own, as a rate limiter registered first does', async () => {
+    // The reason the plugin reads `onResponse`: Fastify skips every later `onRequest` hook once one
+    // has replied, so an `onRequest`-based plugin would never see these 429s.
+    const vigil = isolatedVigil();
+    const app = Fastify();
+    let calls = 0;
+    app.addHook('onRequest', (_request, reply, done) => {
+      calls += 1;
+      if (calls % 2 === 0) {
+        void reply.code(429).send({ error: 'rate limited' });
+        return;
+      }
+      done();
+    });
+    await app.register(vigil.fastifyPlugin);
+    app.get('/api/items/:id', async (request) => ({ id: (request.params as { id: string }).id }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => app.close());
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const statuses: number[] = [];
+    for (let i = 1; i <= 4; i++) {
+      const response = await fetch(`${base}/api/items/${i}`);
+      await response.text();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 429, 200, 429]);
+    const samples = await samplesOf(vigil);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '200' })).toBe(2);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '429' })).toBe(2);
+  });
+
   it('skips /metrics and health probes by default in every integration, and measures them when told to', async () => {
     // A readiness probe answering 503 during an outage must not count as a 5xx of the service.
     const probePaths = ['/metrics', '/health', '/health/live', '/health/ready?verbose=1'];
