@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClusterAggregator, type ClusterAggregator } from '../src/cluster/index.js';
-import { MergedFamily } from '../src/cluster/merge.js';
+import { FamilyMerger, MergedFamily } from '../src/cluster/merge.js';
 import { isMetricsSnapshot } from '../src/cluster/wire.js';
 import { ScrapeAbortedError } from '../src/index.js';
 import { ExpositionWriter } from '../src/render.js';
@@ -134,6 +134,41 @@ describe('aggregated scrape in slices', () => {
     expect(mixed[0]!.body).not.toContain('# EOF');
     // A scrape after the flight landed merges afresh.
     expect(await primary.scrape()).not.toBe(mixed[0]);
+  }, 30_000);
+
+  it('merges once for a Prometheus and an OpenMetrics scrape that arrive together, and renders each from it', async () => {
+    const primary = await largeAggregator();
+    const sourcesMerged = vi.spyOn(FamilyMerger.prototype, 'addSteps');
+    await primary.scrape();
+    // The primary's own registry and each thread: one merge.
+    expect(sourcesMerged).toHaveBeenCalledTimes(threadCount + 1);
+    sourcesMerged.mockClear();
+
+    const [text, openMetrics] = await Promise.all([primary.scrape(), primary.scrape(openMetricsAccept)]);
+    expect(sourcesMerged).toHaveBeenCalledTimes(threadCount + 1);
+    expect(openMetrics.contentType).toContain('application/openmetrics-text');
+    expect(openMetrics.body.endsWith('# EOF\n')).toBe(true);
+    for (const body of [text.body, openMetrics.body]) {
+      const samples = parseExposition(body);
+      expect(sampleValue(samples, 'items_created_total', { pipeline: 'orders' })).toBe(threadCount);
+      expect(findSamples(samples, 'operation_duration_seconds_count', { outcome: 'success' })).toHaveLength(seriesPerThread);
+    }
+  }, 30_000);
+
+  it('goes on merging for the format still waiting when the other format\'s client leaves', async () => {
+    const primary = await largeAggregator();
+    const gone = new AbortController();
+    // The text client leaves once the shared merge has begun (its first step), not before it joined.
+    const mergeStep = MergedFamily.prototype.add;
+    vi.spyOn(MergedFamily.prototype, 'add').mockImplementation(function (this: MergedFamily, ...args: Parameters<MergedFamily['add']>) {
+      if (!gone.signal.aborted) gone.abort();
+      return mergeStep.apply(this, args);
+    });
+    const text = primary.scrape(undefined, gone.signal);
+    const openMetrics = primary.scrape(openMetricsAccept);
+    await expect(text).rejects.toBeInstanceOf(ScrapeAbortedError);
+    const samples = parseExposition((await openMetrics).body);
+    expect(sampleValue(samples, 'items_created_total', { pipeline: 'orders' })).toBe(threadCount);
   }, 30_000);
 
   it("keeps exited threads' counts in every scrape, while they are folded into the retired totals and after", async () => {

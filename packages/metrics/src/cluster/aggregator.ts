@@ -8,10 +8,11 @@
  * histograms move into retired totals that stay in every later scrape, so Prometheus never sees
  * a spurious counter reset; its gauges go with it.
  *
- * The merge and the render have the single-process renderer's properties (render.ts, by the helpers of slices.ts): scrapes of
- * one format share one merge and render (single flight), both run in slices of about `sliceMs`
- * between which the event loop turns, and they stop at the next slice boundary once every client
- * has gone away. Nothing a flight reads is changed under it: a collection captures the sources
+ * The merge and the render have the single-process renderer's properties (render.ts, with the
+ * helpers of slices.ts): scrapes of one format share one render, and scrapes of both formats that
+ * arrive together share one merge (single flight); both run in slices of about `sliceMs` between
+ * which the event loop turns, and they stop at the next slice boundary once every client has gone
+ * away. Nothing a flight reads is changed under it: a collection captures the sources
  * and the retired totals in one turn, and an exit replaces the retired totals rather than adding
  * into them (copy on write, folded in slices too).
  */
@@ -286,12 +287,9 @@ class Aggregator implements ClusterAggregator {
   private async mergeAndRender(format: ExpositionFormat, flight: Flight): Promise<Scrape> {
     const collection = await this.collect();
     if (flight.abandoned) throw new ScrapeAbortedError();
+    const merger = await this.merge(collection, flight);
+    if (flight.abandoned) throw new ScrapeAbortedError();
     const slices = new SliceClock(this.sliceMs, flight);
-    const merger = new FamilyMerger(this.overrides);
-    for (const source of collection.sources) await slices.drain(merger.addSteps(source));
-    for (const source of collection.retiring) await slices.drain(merger.addSteps(source, keptAfterExit));
-    await slices.drain(merger.addMergedSteps(collection.retired));
-    this.warnConflicts(merger.conflicts);
     const openMetrics = format === 'openmetrics';
     const writer = new ExpositionWriter(this.lastBytes.get(format) ?? 0);
     for (const chunk of merger.chunks(openMetrics)) {
@@ -301,6 +299,47 @@ class Aggregator implements ClusterAggregator {
     const bytes = writer.finish();
     this.lastBytes.set(format, bytes.length);
     return new RenderedScrape(openMetrics ? openMetricsContentType : prometheusContentType, bytes);
+  }
+
+  /**
+   * The merge of one collection, shared by the formats rendered from it: a Prometheus scrape and an
+   * OpenMetrics scrape that arrive together get one collection (collect), so the second joins the
+   * first's merge in the same turn instead of merging again. Rendering only reads the merged
+   * families. The merge stops once every format waiting for it has been abandoned.
+   */
+  private merging: { readonly collection: Collection; readonly waiting: Flight[]; readonly merger: Promise<FamilyMerger> } | null = null;
+
+  private merge(collection: Collection, flight: Flight): Promise<FamilyMerger> {
+    const current = this.merging;
+    if (current !== null && current.collection === collection) {
+      current.waiting.push(flight);
+      return current.merger;
+    }
+    const waiting = [flight];
+    const shared: Flight = {
+      get abandoned() {
+        return waiting.every((format) => format.abandoned);
+      },
+    };
+    const merging = { collection, waiting, merger: this.mergeNow(collection, shared) };
+    this.merging = merging;
+    // Dropped once settled, so the merged families live no longer than their renders.
+    merging.merger
+      .finally(() => {
+        if (this.merging === merging) this.merging = null;
+      })
+      .catch(() => undefined);
+    return merging.merger;
+  }
+
+  private async mergeNow(collection: Collection, flight: Flight): Promise<FamilyMerger> {
+    const slices = new SliceClock(this.sliceMs, flight);
+    const merger = new FamilyMerger(this.overrides);
+    for (const source of collection.sources) await slices.drain(merger.addSteps(source));
+    for (const source of collection.retiring) await slices.drain(merger.addSteps(source, keptAfterExit));
+    await slices.drain(merger.addMergedSteps(collection.retired));
+    this.warnConflicts(merger.conflicts);
+    return merger;
   }
 
   /** Names already warned about: a family two workers send in different shapes. */
