@@ -86,7 +86,11 @@ beforeAll(async () => {
       (await hasData(`rate(nodejs_gc_duration_seconds_count[${rateInterval}])`)) &&
       (await hasData(recordingRuleNames.instanceMemoryLimitRatio)) &&
       // The budget group reads what the SLI and window groups record, so it fills a cycle or two later.
-      (await hasData('vigil:slo_error_budget_remaining:ratio'))
+      (await hasData('vigil:slo_error_budget_remaining:ratio')) &&
+      // The SLO windows of 6h to 3d are a slow group of their own: its first run comes at its own
+      // offset within the slow interval, whatever the budget group has done.
+      (await hasData('vigil:slo_burn_rate:rate6h')) &&
+      (await hasData('vigil:slo_burn_rate:rate3d'))
         ? true
         : undefined,
     { timeoutMs: 60_000, intervalMs: 500, description: 'recorded series from the example service' },
