@@ -114,6 +114,13 @@ class Aggregator implements ClusterAggregator {
   private nextId = 0;
   private inFlight: Promise<Collection> | null = null;
   private readonly flights = new SingleFlights<ExpositionFormat, Scrape>();
+  /**
+   * The merge of one collection, shared by the formats rendered from it: a Prometheus scrape and an
+   * OpenMetrics scrape that arrive together get one collection (collect), so the second joins the
+   * first's merge in the same turn instead of merging again. Rendering only reads the merged
+   * families. The merge stops once every format waiting for it has been abandoned.
+   */
+  private merging: { readonly collection: Collection; readonly waiting: Flight[]; readonly merger: Promise<FamilyMerger> } | null = null;
   /** Each format's last size, so its next render's buffer starts large enough. */
   private readonly lastBytes = new Map<ExpositionFormat, number>();
   private readonly unlisten: Array<() => void> = [];
@@ -300,14 +307,6 @@ class Aggregator implements ClusterAggregator {
     this.lastBytes.set(format, bytes.length);
     return new RenderedScrape(openMetrics ? openMetricsContentType : prometheusContentType, bytes);
   }
-
-  /**
-   * The merge of one collection, shared by the formats rendered from it: a Prometheus scrape and an
-   * OpenMetrics scrape that arrive together get one collection (collect), so the second joins the
-   * first's merge in the same turn instead of merging again. Rendering only reads the merged
-   * families. The merge stops once every format waiting for it has been abandoned.
-   */
-  private merging: { readonly collection: Collection; readonly waiting: Flight[]; readonly merger: Promise<FamilyMerger> } | null = null;
 
   private merge(collection: Collection, flight: Flight): Promise<FamilyMerger> {
     const current = this.merging;
