@@ -16,20 +16,16 @@
  *   pnpm bench:http-profile fastify    (one framework: node:http, express or fastify)
  *   VIGIL_HTTP_PROFILE_SECONDS=20 pnpm bench:http-profile    (longer windows than the default 10 s)
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import type { Framework, Instrumentation } from './http-server.js';
+import { frameworkArgument, frameworks, startServer, type Framework, type Instrumentation } from './http-server.js';
 
 const seconds = Number(process.env.VIGIL_HTTP_PROFILE_SECONDS ?? 10);
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`bench:http-profile: VIGIL_HTTP_PROFILE_SECONDS must be a positive number, got "${process.env.VIGIL_HTTP_PROFILE_SECONDS}"`);
 const warmupSeconds = 3;
-const rate = Number(process.env.VIGIL_HTTP_PROFILE_RATE ?? 0);
 const connections = 10;
 
-const frameworks: readonly Framework[] = ['node:http', 'express', 'fastify'];
-const only = process.argv[2] as Framework | undefined;
-if (only !== undefined && !frameworks.includes(only)) throw new Error(`bench:http-profile: unknown framework "${only}"; expected one of ${frameworks.join(', ')}`);
+const only = frameworkArgument('bench:http-profile', process.argv[2]);
 
 const peers: Record<Framework, readonly Instrumentation[]> = {
   'node:http': ['bare', 'vigil', 'vigil-middleware-only', 'opentelemetry'],
@@ -38,12 +34,6 @@ const peers: Record<Framework, readonly Instrumentation[]> = {
 };
 
 /**
- * What counts as each instrumentation's code: its scripts, by URL, and framework functions that run
- * only because the instrumentation registered a hook. Fastify attaches its response listeners
- * (`setupResponseListeners`, `onResFinished`, which ends in `requestCompleted`) only when an
- * `onResponse` hook exists or a request logger is on, and the bench's servers log nothing.
- */
-/**
  * prom-client and what it runs on: fastify-metrics ships a fork of it (`@prometheus-io/client`), and
  * summaries keep their quantiles in `tdigest` over `bintrees`.
  */
@@ -51,11 +41,19 @@ function promClient(own: RegExp): RegExp {
   return new RegExp(`${own.source}|/prom-client/|/@prometheus-io/client/|/tdigest/|/bintrees/`);
 }
 const fastifyResponseHookFrames = new Set(['setupResponseListeners', 'onResFinished', 'requestCompleted']);
+/**
+ * What counts as each instrumentation's code: its scripts, by URL, and framework functions that run
+ * only because the instrumentation registered a hook. Fastify attaches its response listeners
+ * (`setupResponseListeners`, `onResFinished`, which ends in `requestCompleted`) only when an
+ * `onResponse` hook exists or a request logger is on, and the bench's servers log nothing.
+ */
 const ownCode: Record<Instrumentation, { readonly urls: RegExp | undefined; readonly frames: ReadonlySet<string> }> = {
   bare: { urls: undefined, frames: new Set() },
   'bare-twin': { urls: undefined, frames: new Set() },
   vigil: { urls: promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//), frames: fastifyResponseHookFrames },
   'vigil-middleware-only': { urls: promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//), frames: fastifyResponseHookFrames },
+  'vigil-registry-only': { urls: promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//), frames: new Set() },
+  'empty-hook': { urls: undefined, frames: fastifyResponseHookFrames },
   'express-prom-bundle': { urls: promClient(/\/express-prom-bundle\/|\/url-value-parser\//), frames: new Set() },
   'fastify-metrics': { urls: promClient(/\/fastify-metrics\//), frames: fastifyResponseHookFrames },
   opentelemetry: { urls: /\/@opentelemetry\//, frames: new Set() },
@@ -146,18 +144,11 @@ function send<T>(child: ChildProcess, message: string, key: string): Promise<T> 
 }
 
 async function profileServer(framework: Framework, instrumentation: Instrumentation): Promise<Attribution> {
-  const child = fork(fileURLToPath(new URL('./http.ts', import.meta.url)), ['--serve', framework, instrumentation], {
-    execArgv: ['--conditions=vigil-source', '--import', 'tsx'],
-  });
+  const { child, url } = await startServer(framework, instrumentation);
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once('message', (message: { port: number }) => resolve(message.port));
-      child.once('exit', (code) => reject(new Error(`${framework} ${instrumentation} server exited with ${code}`)));
-    });
-    const url = `http://127.0.0.1:${port}/api/items/42`;
     await autocannon({ url, connections, duration: warmupSeconds });
     await send(child, 'profile-start', 'profiling');
-    const result = await autocannon({ url, connections, duration: seconds, ...(rate > 0 ? { overallRate: rate } : {}) });
+    const result = await autocannon({ url, connections, duration: seconds });
     const profile = await send<CpuProfile>(child, 'profile-stop', 'profile');
     if (result.errors + result.non2xx > 0) throw new Error(`${framework} ${instrumentation}: ${result.errors + result.non2xx} failed requests`);
     return attribute(profile, instrumentation, result.requests.total);

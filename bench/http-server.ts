@@ -1,21 +1,67 @@
 /**
- * One HTTP server of the request-path bench (bench/http.ts), in its own process so the load
- * generator's work never lands on the measured event loop. `--serve <framework> <instrumentation>`;
- * it listens on a loopback port, tells the parent over IPC, and runs until killed.
+ * One HTTP server of the request-path benches (bench/http.ts, bench/http-profile.ts), in its own
+ * process so the load generator's work never lands on the measured event loop. `startServer` forks
+ * this file with `<framework> <instrumentation>`; the server listens on a loopback port, tells the
+ * parent over IPC, and runs until killed.
  *
  * Every variant serves GET /api/items/:id (a small JSON body) and /metrics. Instrumentation is
  * set up as each library's README shows, with its default metrics on where it has them
  * (express-prom-bundle is given prom-client's, as Vigil and fastify-metrics collect them by default).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Session } from 'node:inspector/promises';
+import { fileURLToPath } from 'node:url';
 
-export type Framework = 'node:http' | 'express' | 'fastify';
-/** `bare-twin` is a second, identical bare server: the bench's noise floor (bare vs bare). */
-export type Instrumentation = 'bare' | 'bare-twin' | 'vigil' | 'vigil-middleware-only' | 'express-prom-bundle' | 'fastify-metrics' | 'opentelemetry';
+export const frameworks = ['node:http', 'express', 'fastify'] as const;
+export type Framework = (typeof frameworks)[number];
+/**
+ * - `bare-twin` is a second, identical bare server: the bench's noise floor (bare vs bare).
+ * - `vigil-middleware-only` is Vigil without prom-client's default Node metrics.
+ * - `vigil-registry-only` creates Vigil's metrics (default metrics included) and serves /metrics,
+ *   but measures no request: what the process pays for having the registry at all.
+ * - `empty-hook` adds the framework hook Vigil's middleware uses, doing nothing: an empty `onResponse`
+ *   hook on Fastify, an empty 'close' listener on each response on node:http and Express (from a
+ *   middleware on Express). What the framework charges for the hook, before Vigil's code runs.
+ */
+export type Instrumentation =
+  | 'bare'
+  | 'bare-twin'
+  | 'vigil'
+  | 'vigil-middleware-only'
+  | 'vigil-registry-only'
+  | 'empty-hook'
+  | 'express-prom-bundle'
+  | 'fastify-metrics'
+  | 'opentelemetry';
+
+/** The framework named on a bench's command line, if any; anything else is an error naming the choices. */
+export function frameworkArgument(bench: string, argument: string | undefined): Framework | undefined {
+  if (argument === undefined) return undefined;
+  const found = frameworks.find((framework) => framework === argument);
+  if (found === undefined) throw new Error(`${bench}: unknown framework "${argument}"; expected one of ${frameworks.join(', ')}`);
+  return found;
+}
+
+export interface BenchServer {
+  readonly child: ChildProcess;
+  /** The URL every load generator requests: GET /api/items/42. */
+  readonly url: string;
+}
+
+/** Forks this file as one server and resolves once it listens; rejects if it exits first. */
+export async function startServer(framework: Framework, instrumentation: Instrumentation): Promise<BenchServer> {
+  const child = fork(fileURLToPath(import.meta.url), [framework, instrumentation], { execArgv: ['--conditions=vigil-source', '--import', 'tsx'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`${framework} ${instrumentation} server exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}/api/items/42` };
+}
 
 const require = createRequire(import.meta.url);
+const ignore = (): void => {};
 const item = (id: string): string => JSON.stringify({ id, name: 'widget', price: 12.5 });
 
 /**
@@ -35,7 +81,6 @@ async function setUpOpenTelemetry(): Promise<(request: IncomingMessage, response
   return (request, response) => exporter.getMetricsRequestHandler(request, response);
 }
 
-/** `vigil-middleware-only` leaves out prom-client's default Node metrics, to show what the middleware itself costs. */
 async function vigilMetrics(instrumentation: Instrumentation): Promise<import('@vigil/metrics').VigilMetrics> {
   const { createVigilMetrics } = await import('@vigil/metrics');
   return createVigilMetrics({ defaultLabels: { service: 'bench' }, collectDefaultMetrics: instrumentation !== 'vigil-middleware-only' });
@@ -44,7 +89,9 @@ async function vigilMetrics(instrumentation: Instrumentation): Promise<import('@
 async function nodeServer(instrumentation: Instrumentation, otelMetrics?: (request: IncomingMessage, response: ServerResponse) => void): Promise<import('node:http').Server> {
   const http = require('node:http') as typeof import('node:http');
   const vigil = instrumentation.startsWith('vigil') ? await vigilMetrics(instrumentation) : undefined;
+  const emptyHook = instrumentation === 'empty-hook';
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
+    if (emptyHook) response.on('close', ignore);
     const url = request.url ?? '/';
     if (url === '/metrics') {
       if (vigil !== undefined) void vigil.metricsHandler(request, response);
@@ -60,7 +107,8 @@ async function nodeServer(instrumentation: Instrumentation, otelMetrics?: (reque
     response.writeHead(404);
     response.end();
   };
-  return http.createServer(vigil === undefined ? handler : vigil.httpHandler(handler, { routes: ['/api/items/:id'] }));
+  const measured = vigil !== undefined && instrumentation !== 'vigil-registry-only';
+  return http.createServer(measured ? vigil.httpHandler(handler, { routes: ['/api/items/:id'] }) : handler);
 }
 
 async function expressServer(instrumentation: Instrumentation, otelMetrics?: (request: IncomingMessage, response: ServerResponse) => void): Promise<import('node:http').Server> {
@@ -69,8 +117,13 @@ async function expressServer(instrumentation: Instrumentation, otelMetrics?: (re
   const app = express();
   if (instrumentation.startsWith('vigil')) {
     const vigil = await vigilMetrics(instrumentation);
-    app.use(vigil.expressMiddleware());
+    if (instrumentation !== 'vigil-registry-only') app.use(vigil.expressMiddleware());
     app.get('/metrics', vigil.metricsHandler);
+  } else if (instrumentation === 'empty-hook') {
+    app.use((_request, response, next) => {
+      response.on('close', ignore);
+      next();
+    });
   } else if (instrumentation === 'express-prom-bundle') {
     const promBundle = require('express-prom-bundle') as typeof import('express-prom-bundle');
     app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true, promClient: { collectDefaultMetrics: {} } }));
@@ -88,11 +141,13 @@ async function fastifyServer(instrumentation: Instrumentation, otelMetrics?: (re
   const app = fastify.default();
   if (instrumentation.startsWith('vigil')) {
     const vigil = await vigilMetrics(instrumentation);
-    await app.register(vigil.fastifyPlugin);
+    if (instrumentation !== 'vigil-registry-only') await app.register(vigil.fastifyPlugin);
     app.get('/metrics', async (request, reply) => {
       const scrape = await vigil.scrape(request.headers.accept);
       return reply.type(scrape.contentType).send(scrape.bytes);
     });
+  } else if (instrumentation === 'empty-hook') {
+    app.addHook('onResponse', (_request, _reply, done) => done());
   } else if (instrumentation === 'fastify-metrics') {
     const fastifyMetrics = require('fastify-metrics') as { default: Parameters<typeof app.register>[0] };
     await app.register(fastifyMetrics.default, { endpoint: '/metrics' });
@@ -148,4 +203,8 @@ async function stopProfile(): Promise<void> {
   const { profile } = await profiler.post('Profiler.stop');
   profiler.disconnect();
   process.send!({ profile });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await serve(frameworkArgument('bench server', process.argv[2]) ?? 'node:http', process.argv[3] as Instrumentation);
 }

@@ -14,7 +14,11 @@
  * - a second, identical bare server (`bare-twin`) is measured like the others: its "overhead" is
  *   the noise floor of this run, printed next to the targets;
  * - besides req/s and p99 latency, the server's own CPU time per request is read, the figure other
- *   load on the machine moves least.
+ *   load on the machine moves least;
+ * - every server is replaced by a fresh process every two rounds. Two processes running the same
+ *   code can differ by over 10% for their whole life (heap and code layout, where the scheduler put
+ *   them): one long-lived process per server once left the bare server 16% slower than Vigil's for
+ *   a whole 20-round run, its twin 3% off. Over many processes that luck averages out.
  *
  * (Pinning the servers and the load generator to separate CPUs was tried and dropped: on a shared
  * 2-core machine it leaves the servers queued behind other tenants on one core.)
@@ -23,17 +27,18 @@
  *   pnpm bench:http express    (one framework: node:http, express or fastify)
  *   VIGIL_HTTP_ROUNDS=30 pnpm bench:http    (more rounds than the default 10)
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { serve, type Framework, type Instrumentation } from './http-server.js';
+import { frameworkArgument, frameworks, startServer, type BenchServer as Server, type Framework, type Instrumentation } from './http-server.js';
 import { median, printVerdicts, verdict } from './support.js';
 
 /** More rounds narrow the medians when the machine is noisy: `VIGIL_HTTP_ROUNDS=30 pnpm bench:http`. */
 const rounds = Number(process.env.VIGIL_HTTP_ROUNDS ?? 10);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench:http: VIGIL_HTTP_ROUNDS must be a positive integer, got "${process.env.VIGIL_HTTP_ROUNDS}"`);
 const durationSeconds = 1;
-const warmupSeconds = 2;
+const warmupSeconds = 1;
+/** Rounds each set of server processes serves before it is replaced by fresh ones. */
+const roundsPerProcess = 2;
 /** Unmeasured load right before each measured run. */
 const primeSeconds = 0.25;
 const connections = 10;
@@ -43,39 +48,29 @@ const allVariants: ReadonlyArray<readonly [Framework, Instrumentation]> = [
   ['node:http', 'bare-twin'],
   ['node:http', 'vigil'],
   ['node:http', 'vigil-middleware-only'],
+  ['node:http', 'vigil-registry-only'],
+  ['node:http', 'empty-hook'],
   ['node:http', 'opentelemetry'],
   ['express', 'bare'],
   ['express', 'bare-twin'],
   ['express', 'vigil'],
   ['express', 'vigil-middleware-only'],
+  ['express', 'vigil-registry-only'],
+  ['express', 'empty-hook'],
   ['express', 'express-prom-bundle'],
   ['express', 'opentelemetry'],
   ['fastify', 'bare'],
   ['fastify', 'bare-twin'],
   ['fastify', 'vigil'],
   ['fastify', 'vigil-middleware-only'],
+  ['fastify', 'vigil-registry-only'],
+  ['fastify', 'empty-hook'],
   ['fastify', 'fastify-metrics'],
   ['fastify', 'opentelemetry'],
 ];
-const frameworks: readonly Framework[] = ['node:http', 'express', 'fastify'];
-const only = process.argv[2] === '--serve' ? undefined : (process.argv[2] as Framework | undefined);
-if (only !== undefined && !frameworks.includes(only)) throw new Error(`bench:http: unknown framework "${only}"; expected one of ${frameworks.join(', ')}`);
+const only = frameworkArgument('bench:http', process.argv[2]);
 const variants = allVariants.filter(([framework]) => only === undefined || framework === only);
 const nameOf = ([framework, instrumentation]: readonly [Framework, Instrumentation]): string => `${framework} ${instrumentation}`;
-
-interface Server {
-  readonly child: ChildProcess;
-  readonly url: string;
-}
-
-async function start(variant: readonly [Framework, Instrumentation]): Promise<Server> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', ...variant], { execArgv: ['--conditions=vigil-source', '--import', 'tsx'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { port: number }) => resolve(message.port));
-    child.once('exit', (code) => reject(new Error(`${nameOf(variant)} server exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/api/items/42` };
-}
 
 function cpuMicros(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
@@ -123,27 +118,26 @@ async function main(): Promise<void> {
   console.log(
     `request-path bench; node ${process.version}; autocannon ${connections} connections, ${primeSeconds} s unmeasured + ${durationSeconds} s measured per server per round, ${rounds} rounds, GET /api/items/:id`,
   );
-  const servers = new Map<string, Server>();
-  const runs = new Map<string, Measurement[]>();
-  try {
-    for (const variant of variants) {
-      const server = await start(variant);
-      servers.set(nameOf(variant), server);
-      runs.set(nameOf(variant), []);
-      await load(server, warmupSeconds);
-    }
-    for (const framework of frameworks) {
-      const group = variants.filter(([f]) => f === framework).map(nameOf);
-      for (let round = 0; round < rounds; round++) {
-        // Each round starts at another server, so no variant always runs first or last.
-        for (let i = 0; i < group.length; i++) {
-          const name = group[(i + round) % group.length]!;
-          runs.get(name)!.push(await measure(name, servers.get(name)!));
+  const runs = new Map<string, Measurement[]>(variants.map((variant) => [nameOf(variant), []]));
+  for (const framework of frameworks) {
+    const group = variants.filter(([f]) => f === framework);
+    for (let round = 0; round < rounds; round += roundsPerProcess) {
+      // A fresh process for every server every few rounds: see the header.
+      const servers = new Map<string, Server>();
+      try {
+        for (const variant of group) servers.set(nameOf(variant), await startServer(...variant));
+        for (const server of servers.values()) await load(server, warmupSeconds);
+        for (let blockRound = round; blockRound < Math.min(rounds, round + roundsPerProcess); blockRound++) {
+          // Each round starts at another server, so no variant always runs first or last.
+          for (let i = 0; i < group.length; i++) {
+            const name = nameOf(group[(i + blockRound) % group.length]!);
+            runs.get(name)!.push(await measure(name, servers.get(name)!));
+          }
         }
+      } finally {
+        for (const server of servers.values()) server.child.kill();
       }
     }
-  } finally {
-    for (const server of servers.values()) server.child.kill();
   }
 
   const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
@@ -174,7 +168,7 @@ async function main(): Promise<void> {
   const noiseFloor = new Map<Framework, { rps: number; cpu: number; rpsSpread: number }>();
   console.log('\nnoise floor (bare-twin: a second, identical bare server measured like the others)');
   for (const framework of frameworks) {
-    if (!servers.has(`${framework} bare`)) continue;
+    if (!runs.has(`${framework} bare`)) continue;
     const twin = `${framework} bare-twin`;
     const bare = `${framework} bare`;
     const rps = roundRatios(runs, twin, bare, (run) => run.rps);
@@ -187,7 +181,7 @@ async function main(): Promise<void> {
   }
 
   for (const [framework, peer] of [['express', 'express-prom-bundle'], ['fastify', 'fastify-metrics']] as const) {
-    if (!servers.has(`${framework} bare`)) continue;
+    if (!runs.has(`${framework} bare`)) continue;
     const ours = cpuOverheads.get(`${framework} vigil`)!;
     const theirs = cpuOverheads.get(`${framework} ${peer}`)!;
     verdict(
@@ -197,23 +191,23 @@ async function main(): Promise<void> {
     );
   }
   for (const framework of frameworks) {
-    if (!servers.has(`${framework} bare`)) continue;
+    if (!runs.has(`${framework} bare`)) continue;
     const ours = rpsOverheads.get(`${framework} vigil`)!;
     const floor = noiseFloor.get(framework)!;
-    const unresolvable = floor.rps > 0.05 || floor.rpsSpread > 0.05;
+    // What the median can be trusted to: the twin's own median offset, or its per-round spread shrunk
+    // by the number of rounds (a median of n rounds is about sqrt(n) times steadier than one round).
+    const resolution = Math.max(floor.rps, floor.rpsSpread / Math.sqrt(rounds));
+    const unresolvable = Math.abs(ours - 0.05) <= resolution;
     verdict(
       `${framework}: Vigil within 5% of the bare app's req/s`,
       ours <= 0.05,
       `${percent(ours)} fewer req/s (CPU per request ${percent(cpuOverheads.get(`${framework} vigil`)!)}); bare-twin ${percent(floor.rps)} off bare, ` +
-        `per-round spread up to ${percent(floor.rpsSpread)}${unresolvable ? ': the noise floor is over 5%, so this run cannot resolve the target either way' : ''}`,
+        `per-round spread up to ${percent(floor.rpsSpread)}, so the median is good to ${percent(resolution)}` +
+        `${unresolvable ? ': too close to 5% for this run to resolve either way' : ''}`,
     );
   }
   printVerdicts();
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-if (process.argv[2] === '--serve') {
-  await serve(process.argv[3] as Framework, process.argv[4] as Instrumentation);
-} else {
-  await main();
-}
+await main();
