@@ -16,9 +16,8 @@
  *   pnpm bench:http-profile fastify    (one framework: node:http, express or fastify)
  *   VIGIL_HTTP_PROFILE_SECONDS=20 pnpm bench:http-profile    (longer windows than the default 10 s)
  */
-import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { frameworkArgument, frameworks, startServer, type Framework, type Instrumentation } from './http-server.js';
+import { ask, frameworkArgument, frameworks, startServer, type Framework, type Instrumentation } from './http-server.js';
 
 const seconds = Number(process.env.VIGIL_HTTP_PROFILE_SECONDS ?? 10);
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`bench:http-profile: VIGIL_HTTP_PROFILE_SECONDS must be a positive number, got "${process.env.VIGIL_HTTP_PROFILE_SECONDS}"`);
@@ -41,6 +40,7 @@ function promClient(own: RegExp): RegExp {
   return new RegExp(`${own.source}|/prom-client/|/@prometheus-io/client/|/tdigest/|/bintrees/`);
 }
 const fastifyResponseHookFrames = new Set(['setupResponseListeners', 'onResFinished', 'requestCompleted']);
+const vigilCode = promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//);
 /**
  * What counts as each instrumentation's code: its scripts, by URL, and framework functions that run
  * only because the instrumentation registered a hook. Fastify attaches its response listeners
@@ -50,9 +50,9 @@ const fastifyResponseHookFrames = new Set(['setupResponseListeners', 'onResFinis
 const ownCode: Record<Instrumentation, { readonly urls: RegExp | undefined; readonly frames: ReadonlySet<string> }> = {
   bare: { urls: undefined, frames: new Set() },
   'bare-twin': { urls: undefined, frames: new Set() },
-  vigil: { urls: promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//), frames: fastifyResponseHookFrames },
-  'vigil-middleware-only': { urls: promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//), frames: fastifyResponseHookFrames },
-  'vigil-registry-only': { urls: promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//), frames: new Set() },
+  vigil: { urls: vigilCode, frames: fastifyResponseHookFrames },
+  'vigil-middleware-only': { urls: vigilCode, frames: fastifyResponseHookFrames },
+  'vigil-registry-only': { urls: vigilCode, frames: new Set() },
   'empty-hook': { urls: undefined, frames: fastifyResponseHookFrames },
   'express-prom-bundle': { urls: promClient(/\/express-prom-bundle\/|\/url-value-parser\//), frames: new Set() },
   'fastify-metrics': { urls: promClient(/\/fastify-metrics\//), frames: fastifyResponseHookFrames },
@@ -124,32 +124,13 @@ function attribute(profile: CpuProfile, instrumentation: Instrumentation, reques
   return { requests, busyMicros, instrumentationMicros, gcMicros };
 }
 
-/** Sends `message` and resolves with the reply's `key`; rejects if the server exits first. */
-function send<T>(child: ChildProcess, message: string, key: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const listener = (reply: Record<string, unknown>): void => {
-      if (!(key in reply)) return;
-      child.off('message', listener);
-      child.off('exit', exited);
-      resolve(reply[key] as T);
-    };
-    const exited = (code: number | null): void => {
-      child.off('message', listener);
-      reject(new Error(`bench:http-profile: the server exited with ${code} while waiting for "${key}"`));
-    };
-    child.on('message', listener);
-    child.once('exit', exited);
-    child.send(message);
-  });
-}
-
 async function profileServer(framework: Framework, instrumentation: Instrumentation): Promise<Attribution> {
   const { child, url } = await startServer(framework, instrumentation);
   try {
     await autocannon({ url, connections, duration: warmupSeconds });
-    await send(child, 'profile-start', 'profiling');
+    await ask(child, 'profile-start', 'profiling');
     const result = await autocannon({ url, connections, duration: seconds });
-    const profile = await send<CpuProfile>(child, 'profile-stop', 'profile');
+    const profile = await ask<CpuProfile>(child, 'profile-stop', 'profile');
     if (result.errors + result.non2xx > 0) throw new Error(`${framework} ${instrumentation}: ${result.errors + result.non2xx} failed requests`);
     return attribute(profile, instrumentation, result.requests.total);
   } finally {

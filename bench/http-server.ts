@@ -50,6 +50,29 @@ export interface BenchServer {
   readonly url: string;
 }
 
+/**
+ * Sends the server `message` and resolves with its reply's `key`: `cpu` (answered with `cpuMicros`),
+ * `profile-start` (`profiling`) and `profile-stop` (`profile`). Rejects if the server exits first,
+ * so a crashed server cannot hang a bench.
+ */
+export function ask<T>(child: ChildProcess, message: 'cpu' | 'profile-start' | 'profile-stop', key: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const listener = (reply: Record<string, unknown>): void => {
+      if (!(key in reply)) return;
+      child.off('message', listener);
+      child.off('exit', exited);
+      resolve(reply[key] as T);
+    };
+    const exited = (code: number | null): void => {
+      child.off('message', listener);
+      reject(new Error(`bench server exited with ${code} while waiting for "${key}"`));
+    };
+    child.on('message', listener);
+    child.once('exit', exited);
+    child.send(message);
+  });
+}
+
 /** Forks this file as one server and resolves once it listens; rejects if it exits first. */
 export async function startServer(framework: Framework, instrumentation: Instrumentation): Promise<BenchServer> {
   const child = fork(fileURLToPath(import.meta.url), [framework, instrumentation], { execArgv: ['--conditions=vigil-source', '--import', 'tsx'] });
@@ -89,9 +112,7 @@ async function vigilMetrics(instrumentation: Instrumentation): Promise<import('@
 async function nodeServer(instrumentation: Instrumentation, otelMetrics?: (request: IncomingMessage, response: ServerResponse) => void): Promise<import('node:http').Server> {
   const http = require('node:http') as typeof import('node:http');
   const vigil = instrumentation.startsWith('vigil') ? await vigilMetrics(instrumentation) : undefined;
-  const emptyHook = instrumentation === 'empty-hook';
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
-    if (emptyHook) response.on('close', ignore);
     const url = request.url ?? '/';
     if (url === '/metrics') {
       if (vigil !== undefined) void vigil.metricsHandler(request, response);
@@ -107,6 +128,13 @@ async function nodeServer(instrumentation: Instrumentation, otelMetrics?: (reque
     response.writeHead(404);
     response.end();
   };
+  // Both wrap the handler, as Vigil's does, so the bare handler carries no branch for them.
+  if (instrumentation === 'empty-hook') {
+    return http.createServer((request, response) => {
+      response.on('close', ignore);
+      handler(request, response);
+    });
+  }
   const measured = vigil !== undefined && instrumentation !== 'vigil-registry-only';
   return http.createServer(measured ? vigil.httpHandler(handler, { routes: ['/api/items/:id'] }) : handler);
 }
@@ -176,9 +204,10 @@ export async function serve(framework: Framework, instrumentation: Instrumentati
   process.on('message', (message) => {
     if (message === 'profile-start') void startProfile();
     else if (message === 'profile-stop') void stopProfile();
-    if (message !== 'cpu') return;
-    const { user, system } = process.cpuUsage();
-    process.send!({ cpuMicros: user + system });
+    else if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpuMicros: user + system });
+    }
   });
   process.send!({ port: (server.address() as { port: number }).port });
 }

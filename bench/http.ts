@@ -27,9 +27,8 @@
  *   pnpm bench:http express    (one framework: node:http, express or fastify)
  *   VIGIL_HTTP_ROUNDS=30 pnpm bench:http    (more rounds than the default 10)
  */
-import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { frameworkArgument, frameworks, startServer, type BenchServer as Server, type Framework, type Instrumentation } from './http-server.js';
+import { ask, frameworkArgument, frameworks, startServer, type BenchServer as Server, type Framework, type Instrumentation } from './http-server.js';
 import { median, printVerdicts, verdict } from './support.js';
 
 /** More rounds narrow the medians when the machine is noisy: `VIGIL_HTTP_ROUNDS=30 pnpm bench:http`. */
@@ -72,17 +71,10 @@ const only = frameworkArgument('bench:http', process.argv[2]);
 const variants = allVariants.filter(([framework]) => only === undefined || framework === only);
 const nameOf = ([framework, instrumentation]: readonly [Framework, Instrumentation]): string => `${framework} ${instrumentation}`;
 
-function cpuMicros(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (message: { cpuMicros: number }) => resolve(message.cpuMicros));
-    child.send('cpu');
-  });
-}
-
 async function load(server: Server, seconds: number): Promise<{ rps: number; p99: number; cpuPerRequest: number; errors: number }> {
-  const cpuBefore = await cpuMicros(server.child);
+  const cpuBefore = await ask<number>(server.child, 'cpu', 'cpuMicros');
   const result = await autocannon({ url: server.url, connections, duration: seconds });
-  const cpu = (await cpuMicros(server.child)) - cpuBefore;
+  const cpu = (await ask<number>(server.child, 'cpu', 'cpuMicros')) - cpuBefore;
   // requests over the run's real elapsed time: a 1 s run has a single per-second sample.
   return { rps: result.requests.total / result.duration, p99: result.latency.p99, cpuPerRequest: cpu / result.requests.total, errors: result.errors + result.non2xx };
 }
