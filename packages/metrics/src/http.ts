@@ -373,29 +373,61 @@ export interface FastifyLikeRequest {
   readonly routeOptions?: { readonly url?: string | undefined } | undefined;
 }
 export interface FastifyLikeReply {
+  readonly raw: ServerResponse;
   readonly statusCode: number;
   readonly elapsedTime: number;
 }
+type FastifyLikeHook = (request: FastifyLikeRequest, reply: FastifyLikeReply, done: () => void) => void;
 export interface FastifyLikeInstance {
-  addHook(
-    name: 'onResponse',
-    hook: (request: FastifyLikeRequest, reply: FastifyLikeReply, done: () => void) => void,
-  ): unknown;
+  addHook(name: 'onRequest', hook: FastifyLikeHook): unknown;
+  addHook(name: 'onResponse', hook: FastifyLikeHook): unknown;
 }
 export type FastifyPlugin = (instance: FastifyLikeInstance, options: unknown, done: (error?: Error) => void) => void;
 
+/** The route label of a Fastify request: an explicit template, the route's url, or `unmatched`. Never throws. */
+function fastifyRoute(request: FastifyLikeRequest): string {
+  try {
+    // Fastify's `routeOptions` getter builds an object on every call: read it once. Its `url` is
+    // undefined exactly when the request is a 404 (`is404` tests the same field).
+    return explicitRoutes.get(request.raw) ?? request.routeOptions?.url ?? unmatchedRoute;
+  } catch {
+    return unmatchedRoute;
+  }
+}
+
+/**
+ * Two hooks, each counting what the other cannot see, so every response is counted once:
+ * - `onResponse` counts every response that finished, replies sent by hooks that run before
+ *   Vigil's own included (a rate limiter's 429s). It never runs for a response whose client went
+ *   away first: Fastify calls it on the response's 'finish', which then never comes.
+ * - `onRequest` adds a 'close' listener to the raw response; it counts the response only when it
+ *   closed unfinished, as `499`, with the time from the request's start (`elapsedTime`) to then.
+ *   A client that leaves while a hook registered before Vigil still runs is not seen: Fastify
+ *   skips later `onRequest` hooks once one fails or replies.
+ */
 export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
+  const recordUnfinished = (request: FastifyLikeRequest, reply: FastifyLikeReply): void => {
+    try {
+      if (!isFinished(reply.raw)) recorder.record(request.method, fastifyRoute(request), clientClosedStatusCode, reply.elapsedTime);
+    } catch {
+      // A throw here would be an uncaught exception in the app.
+    }
+  };
   const plugin: FastifyPlugin = (instance, _options, done) => {
+    instance.addHook('onRequest', (request, reply, hookDone) => {
+      try {
+        if (!recorder.excludes(request.raw.url)) listenForClose(reply.raw, () => recordUnfinished(request, reply));
+      } catch {
+        // See instrumentNodeHandler.
+      }
+      hookDone();
+    });
     instance.addHook('onResponse', (request, reply, hookDone) => {
       try {
-        if (recorder.excludes(request.raw.url)) {
-          hookDone();
-          return;
+        // A response that errored before it finished was counted as 499 when it closed.
+        if (!recorder.excludes(request.raw.url) && isFinished(reply.raw)) {
+          recorder.record(request.method, fastifyRoute(request), reply.statusCode, reply.elapsedTime);
         }
-        // Fastify's `routeOptions` getter builds an object on every call: read it once. Its `url` is
-        // undefined exactly when the request is a 404 (`is404` tests the same field).
-        const route = explicitRoutes.get(request.raw) ?? request.routeOptions?.url ?? unmatchedRoute;
-        recorder.record(request.method, route, reply.statusCode, reply.elapsedTime);
       } catch {
         // See instrumentNodeHandler.
       }

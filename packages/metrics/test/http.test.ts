@@ -24,11 +24,11 @@ async function listen(server: Server): Promise<string> {
 
 const count = 'http_request_duration_seconds_count';
 
-/** Sends GET `path` and drops the connection once the server has the request, before any response. */
-async function abandon(base: string, path: string, received: Promise<void>): Promise<void> {
-  const client = httpRequest(base + path);
+/** Sends GET `path` (or `send`'s method and body) and drops the connection once the server has the request, before any response. */
+async function abandon(base: string, path: string, received: Promise<void>, send?: { readonly method: string; readonly body: string }): Promise<void> {
+  const client = httpRequest(base + path, send === undefined ? {} : { method: send.method, headers: { 'content-type': 'application/json' } });
   client.on('error', () => {});
-  client.end();
+  client.end(send?.body);
   await received;
   client.destroy();
 }
@@ -134,8 +134,8 @@ describe('HTTP RED middleware', () => {
   });
 
   it('Fastify: counts replies sent by a hook that runs before its own, as a rate limiter registered first does', async () => {
-    // The reason the plugin reads `onResponse`: Fastify skips every later `onRequest` hook once one
-    // has replied, so an `onRequest`-based plugin would never see these 429s.
+    // The reason the plugin counts finished responses in `onResponse`: Fastify skips every later
+    // `onRequest` hook once one has replied, so an `onRequest`-only plugin would never see these 429s.
     const vigil = isolatedVigil();
     const app = Fastify();
     let calls = 0;
@@ -229,7 +229,7 @@ describe('HTTP RED middleware', () => {
     expect(() => vigil.httpHandler(() => {}, { routes: ['x'] })).toThrow(/route template "x" must start with "\/"/);
   });
 
-  it('counts a request whose client went away before the response as 499, once, on node:http and Express', async () => {
+  it('counts a request whose client went away before the response as 499, once, on node:http, Express and Fastify', async () => {
     const nodeVigil = isolatedVigil();
     let nodeReceived!: () => void;
     const nodeGotRequest = new Promise<void>((resolve) => (nodeReceived = resolve));
@@ -246,12 +246,53 @@ describe('HTTP RED middleware', () => {
     const expressBase = await listen(createServer(app));
     await abandon(expressBase, '/slow/2', expressGotRequest);
 
-    for (const vigil of [nodeVigil, expressVigil]) {
+    // Fastify calls `onResponse` on the response's 'finish', which an abandoned response never
+    // emits; the handler here still replies once the client has gone, and that reply must not
+    // count a second time.
+    const fastifyVigil = isolatedVigil();
+    let fastifyReceived!: () => void;
+    const fastifyGotRequest = new Promise<void>((resolve) => (fastifyReceived = resolve));
+    let lateReply!: () => void;
+    const lateReplySent = new Promise<void>((resolve) => (lateReply = resolve));
+    const fastify = Fastify();
+    await fastify.register(fastifyVigil.fastifyPlugin);
+    fastify.post('/slow/:id', (request, reply) => {
+      fastifyReceived();
+      request.raw.once('close', () => setTimeout(() => void reply.send({ late: true }).then(() => lateReply(), () => lateReply()), 20));
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => fastify.close());
+    // A POST whose body Fastify has read: Fastify's own `onRequestAbort` would not fire for it.
+    await abandon(`http://127.0.0.1:${(fastify.server.address() as { port: number }).port}`, '/slow/3', fastifyGotRequest, { method: 'POST', body: '{"a":1}' });
+    await lateReplySent;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    for (const [vigil, method, route] of [[nodeVigil, 'GET', '/slow/:id'], [expressVigil, 'GET', '/slow/:id'], [fastifyVigil, 'POST', '/slow/:id']] as const) {
       const samples = await eventually(vigil, (found) => findSamples(found, count).length > 0);
       expect(findSamples(samples, count)).toEqual([
-        expect.objectContaining({ labels: expect.objectContaining({ method: 'GET', route: '/slow/:id', status_code: clientClosedStatus }), value: 1 }),
+        expect.objectContaining({ labels: expect.objectContaining({ method, route, status_code: clientClosedStatus }), value: 1 }),
       ]);
     }
+  });
+
+  it('Fastify: counts a response that errors before it finishes once, as 499', async () => {
+    // Fastify runs `onResponse` on the raw response's 'error' as well as on 'finish'; the 'close'
+    // that follows the error counts it as 499, so `onResponse` must not count it too.
+    const vigil = isolatedVigil();
+    const app = Fastify();
+    await app.register(vigil.fastifyPlugin);
+    app.get('/broken/:id', (_request, reply) => {
+      reply.raw.on('error', () => {});
+      reply.raw.emit('error', new Error('write failed'));
+      reply.raw.destroy();
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => app.close());
+    await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/broken/1`).catch(() => undefined);
+    const samples = await eventually(vigil, (found) => findSamples(found, count).length > 0);
+    expect(findSamples(samples, count)).toEqual([
+      expect.objectContaining({ labels: expect.objectContaining({ route: '/broken/:id', status_code: clientClosedStatus }), value: 1 }),
+    ]);
   });
 
   it('times each instrumentation of one response from its own start', async () => {
