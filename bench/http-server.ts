@@ -1,8 +1,9 @@
 /**
- * One HTTP server of the request-path benches (bench/http.ts, bench/http-profile.ts), in its own
- * process so the load generator's work never lands on the measured event loop. `startServer` forks
- * this file with `<framework> <instrumentation>`; the server listens on a loopback port, tells the
- * parent over IPC, and runs until killed.
+ * The HTTP servers of the request-path benches (bench/http.ts, bench/http-paired.ts,
+ * bench/http-profile.ts), in a process of their own so the load generator's work never lands on the
+ * measured event loop. `startServer` forks this file with `<framework> <instrumentation>` and
+ * `startPair` with `paired` added (a bare app and the instrumented one, in one process); the servers
+ * listen on loopback ports, tell the parent over IPC, and run until killed.
  *
  * Every variant serves GET /api/items/:id (a small JSON body) and /metrics. Instrumentation is
  * set up as each library's README shows, with its default metrics on where it has them
@@ -21,9 +22,10 @@ export type Framework = (typeof frameworks)[number];
  * - `vigil-middleware-only` is Vigil without prom-client's default Node metrics.
  * - `vigil-registry-only` creates Vigil's metrics (default metrics included) and serves /metrics,
  *   but measures no request: what the process pays for having the registry at all.
- * - `empty-hook` adds the framework hook Vigil's middleware uses, doing nothing: an empty `onResponse`
- *   hook on Fastify, an empty 'close' listener on each response on node:http and Express (from a
- *   middleware on Express). What the framework charges for the hook, before Vigil's code runs.
+ * - `empty-hook` adds the framework hooks Vigil's middleware uses, doing nothing: on Fastify an
+ *   `onRequest` hook adding an empty 'close' listener to the raw response and an empty `onResponse`
+ *   hook; on node:http and Express an empty 'close' listener on each response (from a middleware on
+ *   Express). What the framework charges for the hooks, before Vigil's code runs.
  */
 export type Instrumentation =
   | 'bare'
@@ -73,14 +75,41 @@ export function ask<T>(child: ChildProcess, message: 'cpu' | 'profile-start' | '
   });
 }
 
+/** Forks this file with `args` and resolves with the ports its servers listen on; rejects if it exits first. */
+async function forkServers(args: readonly string[]): Promise<{ child: ChildProcess; ports: readonly number[] }> {
+  const child = fork(fileURLToPath(import.meta.url), args, { execArgv: ['--conditions=vigil-source', '--import', 'tsx'] });
+  const ports = await new Promise<readonly number[]>((resolve, reject) => {
+    child.once('message', (message: { ports: readonly number[] }) => resolve(message.ports));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} server exited with ${code}`)));
+  });
+  return { child, ports };
+}
+
+const urlOf = (port: number): string => `http://127.0.0.1:${port}/api/items/42`;
+
 /** Forks this file as one server and resolves once it listens; rejects if it exits first. */
 export async function startServer(framework: Framework, instrumentation: Instrumentation): Promise<BenchServer> {
-  const child = fork(fileURLToPath(import.meta.url), [framework, instrumentation], { execArgv: ['--conditions=vigil-source', '--import', 'tsx'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { port: number }) => resolve(message.port));
-    child.once('exit', (code) => reject(new Error(`${framework} ${instrumentation} server exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/api/items/42` };
+  const { child, ports } = await forkServers([framework, instrumentation]);
+  return { child, url: urlOf(ports[0]!) };
+}
+
+export interface BenchPair {
+  readonly child: ChildProcess;
+  /** The bare server's URL in the shared process. */
+  readonly bareUrl: string;
+  /** The instrumented server's URL in the same process. */
+  readonly url: string;
+}
+
+/**
+ * Forks one process serving two apps of `framework` on two ports: a bare one and one with
+ * `instrumentation` (bench/http-paired.ts). Both share the process's heap, code layout and JIT
+ * state, so a ratio between them carries none of the luck that sets two processes apart.
+ */
+export async function startPair(framework: Framework, instrumentation: Instrumentation): Promise<BenchPair> {
+  if (instrumentation === 'opentelemetry') throw new Error('opentelemetry patches node:http for every server of a process; it cannot be paired');
+  const { child, ports } = await forkServers([framework, instrumentation, 'paired']);
+  return { child, bareUrl: urlOf(ports[0]!), url: urlOf(ports[1]!) };
 }
 
 const require = createRequire(import.meta.url);
@@ -175,6 +204,12 @@ async function fastifyServer(instrumentation: Instrumentation, otelMetrics?: (re
       return reply.type(scrape.contentType).send(scrape.bytes);
     });
   } else if (instrumentation === 'empty-hook') {
+    // Vigil's two hooks, empty: an `onRequest` one adding a 'close' listener to the raw response, and
+    // an `onResponse` one (which also makes Fastify listen for each response's 'finish').
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.raw.on('close', ignore);
+      done();
+    });
     app.addHook('onResponse', (_request, _reply, done) => done());
   } else if (instrumentation === 'fastify-metrics') {
     const fastifyMetrics = require('fastify-metrics') as { default: Parameters<typeof app.register>[0] };
@@ -190,15 +225,17 @@ async function fastifyServer(instrumentation: Instrumentation, otelMetrics?: (re
   return app.server;
 }
 
-export async function serve(framework: Framework, instrumentation: Instrumentation): Promise<void> {
+function buildServer(framework: Framework, instrumentation: Instrumentation, otelMetrics?: (request: IncomingMessage, response: ServerResponse) => void): Promise<import('node:http').Server> {
+  if (framework === 'node:http') return nodeServer(instrumentation, otelMetrics);
+  if (framework === 'express') return expressServer(instrumentation, otelMetrics);
+  return fastifyServer(instrumentation, otelMetrics);
+}
+
+/** Serves `instrumentation`'s app, and with `paired` a bare app of the same framework first, in this process. */
+export async function serve(framework: Framework, instrumentation: Instrumentation, paired: boolean): Promise<void> {
   const otelMetrics = instrumentation === 'opentelemetry' ? await setUpOpenTelemetry() : undefined;
-  const server =
-    framework === 'node:http'
-      ? await nodeServer(instrumentation, otelMetrics)
-      : framework === 'express'
-        ? await expressServer(instrumentation, otelMetrics)
-        : await fastifyServer(instrumentation, otelMetrics);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const servers = paired ? [await buildServer(framework, 'bare'), await buildServer(framework, instrumentation)] : [await buildServer(framework, instrumentation, otelMetrics)];
+  for (const server of servers) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // The parent reads this process's CPU time around each load run: CPU per request is the
   // figure least moved by other processes on the machine.
   process.on('message', (message) => {
@@ -209,7 +246,7 @@ export async function serve(framework: Framework, instrumentation: Instrumentati
       process.send!({ cpuMicros: user + system });
     }
   });
-  process.send!({ port: (server.address() as { port: number }).port });
+  process.send!({ ports: servers.map((server) => (server.address() as { port: number }).port) });
 }
 
 /**
@@ -235,5 +272,5 @@ async function stopProfile(): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await serve(frameworkArgument('bench server', process.argv[2]) ?? 'node:http', process.argv[3] as Instrumentation);
+  await serve(frameworkArgument('bench server', process.argv[2]) ?? 'node:http', process.argv[3] as Instrumentation, process.argv[4] === 'paired');
 }

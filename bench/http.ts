@@ -23,6 +23,9 @@
  * (Pinning the servers and the load generator to separate CPUs was tried and dropped: on a shared
  * 2-core machine it leaves the servers queued behind other tenants on one core.)
  *
+ * What the middleware alone costs, without the luck that sets two processes apart, is
+ * bench/http-paired.ts: each instrumented app against a bare one in the same process.
+ *
  *   pnpm bench:http     (also part of `pnpm bench`)
  *   pnpm bench:http express    (one framework: node:http, express or fastify)
  *   VIGIL_HTTP_ROUNDS=30 pnpm bench:http    (more rounds than the default 10)

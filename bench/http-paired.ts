@@ -1,0 +1,132 @@
+/**
+ * What the request-path middleware itself costs: each instrumented app runs in the same process as
+ * a bare app of the same framework, on a port of its own, and every ratio is taken between the two.
+ *
+ * bench/http.ts compares whole apps, each in its own process. That is the figure users see, but two
+ * processes running the same code differ by several percent for their whole life (heap and code
+ * layout, JIT timing), so a few percent of middleware cost sits inside its noise. Here both apps share
+ * one heap, one code layout and one JIT, so a ratio between them carries none of that luck; fresh
+ * processes every few rounds average out what is left. What this leaves out is what the process
+ * pays for having the metrics at all (the registry, default metrics), which the bare app here pays
+ * too: bench/http.ts's `vigil-registry-only` measures that.
+ *
+ * OpenTelemetry's HTTP instrumentation patches node:http for every server of a process, so it
+ * cannot be paired and is measured by bench/http.ts only.
+ *
+ *   pnpm bench:http-paired     (also part of `pnpm bench`)
+ *   pnpm bench:http-paired fastify    (one framework: node:http, express or fastify)
+ *   VIGIL_HTTP_PAIRED_PROCESSES=8 pnpm bench:http-paired    (more processes than the default 4)
+ */
+import autocannon from 'autocannon';
+import { ask, frameworkArgument, frameworks, startPair, type BenchPair, type Framework, type Instrumentation } from './http-server.js';
+import { median, printVerdicts, verdict } from './support.js';
+
+const processes = Number(process.env.VIGIL_HTTP_PAIRED_PROCESSES ?? 4);
+if (!Number.isInteger(processes) || processes < 1) {
+  throw new Error(`bench:http-paired: VIGIL_HTTP_PAIRED_PROCESSES must be a positive integer, got "${process.env.VIGIL_HTTP_PAIRED_PROCESSES}"`);
+}
+/** Rounds in each process; a round measures the bare app and the instrumented one once each. */
+const roundsPerProcess = 4;
+const warmupSeconds = 1;
+const primeSeconds = 0.25;
+const durationSeconds = 1;
+const connections = 10;
+
+const peers: Readonly<Record<Framework, Instrumentation | undefined>> = { 'node:http': undefined, express: 'express-prom-bundle', fastify: 'fastify-metrics' };
+const only = frameworkArgument('bench:http-paired', process.argv[2]);
+
+interface Run {
+  readonly rps: number;
+  readonly cpuPerRequest: number;
+}
+
+async function measure(pair: BenchPair, url: string): Promise<Run> {
+  await autocannon({ url, connections, duration: primeSeconds });
+  const cpuBefore = await ask<number>(pair.child, 'cpu', 'cpuMicros');
+  const result = await autocannon({ url, connections, duration: durationSeconds });
+  const cpu = (await ask<number>(pair.child, 'cpu', 'cpuMicros')) - cpuBefore;
+  const errors = result.errors + result.non2xx;
+  if (errors > 0) throw new Error(`bench:http-paired: ${errors} failed requests on ${url}`);
+  return { rps: result.requests.total / result.duration, cpuPerRequest: cpu / result.requests.total };
+}
+
+interface Ratios {
+  /** Instrumented over bare, one per round. */
+  readonly cpu: number[];
+  readonly rps: number[];
+}
+
+async function measureVariant(framework: Framework, instrumentation: Instrumentation): Promise<Ratios> {
+  const ratios: Ratios = { cpu: [], rps: [] };
+  for (let block = 0; block < processes; block++) {
+    const pair = await startPair(framework, instrumentation);
+    try {
+      for (const url of [pair.bareUrl, pair.url]) await autocannon({ url, connections, duration: warmupSeconds });
+      for (let round = 0; round < roundsPerProcess; round++) {
+        // The two apps take turns going first.
+        const bareFirst = round % 2 === 0;
+        const first = await measure(pair, bareFirst ? pair.bareUrl : pair.url);
+        const second = await measure(pair, bareFirst ? pair.url : pair.bareUrl);
+        const [bare, instrumented] = bareFirst ? [first, second] : [second, first];
+        ratios.cpu.push(instrumented.cpuPerRequest / bare.cpuPerRequest);
+        ratios.rps.push(instrumented.rps / bare.rps);
+      }
+    } finally {
+      pair.child.kill();
+    }
+  }
+  return ratios;
+}
+
+function quartiles(values: readonly number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return `${at(0.25).toFixed(3)}-${at(0.75).toFixed(3)}`;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log(
+    `request-path bench, paired in one process; node ${process.version}; autocannon ${connections} connections, ${primeSeconds} s unmeasured + ${durationSeconds} s measured per app per round, ` +
+      `${roundsPerProcess} rounds in each of ${processes} processes per variant, GET /api/items/:id`,
+  );
+  console.log(`\n  ${'instrumented app'.padEnd(34)}${'CPU/req vs bare'.padStart(16)}${'(IQR)'.padStart(14)}${'req/s vs bare'.padStart(15)}${'(IQR)'.padStart(14)}`);
+  const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+  for (const framework of frameworks) {
+    if (only !== undefined && framework !== only) continue;
+    const peer = peers[framework];
+    const variants: Instrumentation[] = ['bare-twin', 'vigil', 'empty-hook', ...(peer === undefined ? [] : [peer])];
+    const results = new Map<Instrumentation, Ratios>();
+    for (const instrumentation of variants) {
+      const ratios = await measureVariant(framework, instrumentation);
+      results.set(instrumentation, ratios);
+      console.log(
+        `  ${`${framework} ${instrumentation}`.padEnd(34)}${median(ratios.cpu).toFixed(3).padStart(16)}${quartiles(ratios.cpu).padStart(14)}` +
+          `${median(ratios.rps).toFixed(3).padStart(15)}${quartiles(ratios.rps).padStart(14)}`,
+      );
+    }
+    const twin = results.get('bare-twin')!;
+    const vigil = results.get('vigil')!;
+    const floor = Math.abs(median(twin.rps) - 1);
+    const loss = 1 - median(vigil.rps);
+    verdict(
+      `${framework}: Vigil's middleware within 5% of the bare app's req/s, same process`,
+      loss <= 0.05,
+      `${percent(loss)} fewer req/s (CPU per request ${percent(median(vigil.cpu) - 1)}; the framework's empty hook ${percent(median(results.get('empty-hook')!.cpu) - 1)}); bare-twin ${percent(floor)} off bare`,
+    );
+    if (peer !== undefined) {
+      const ours = median(vigil.cpu) - 1;
+      const theirs = median(results.get(peer)!.cpu) - 1;
+      verdict(
+        `${framework}: Vigil's CPU overhead per request <= 1/3 of ${peer}'s, same process`,
+        ours <= theirs / 3,
+        `${percent(ours)} vs ${percent(theirs)} = ${(ours / theirs).toFixed(2)}x (bare-twin ${percent(median(twin.cpu) - 1)})`,
+      );
+    }
+  }
+  console.log('  (ratios of the instrumented app to the bare app in the same process: median over rounds; IQR = interquartile range)');
+  printVerdicts();
+  console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+await main();
