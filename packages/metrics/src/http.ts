@@ -396,19 +396,31 @@ function fastifyRoute(request: FastifyLikeRequest): string {
 }
 
 /**
+ * Marks a raw response `onResponse` has counted. A symbol, so nothing that walks the response's keys
+ * sees it; written on Fastify's raw response, which is a plain ServerResponse (no per-request
+ * prototype as under Express), so every response takes the same hidden-class step.
+ */
+const countedOnResponse: unique symbol = Symbol('vigil.http.countedOnResponse');
+type MarkedResponse = ServerResponse & { [countedOnResponse]?: true };
+
+/**
  * Two hooks, each counting what the other cannot see, so every response is counted once:
- * - `onResponse` counts every response that finished, replies sent by hooks that run before
- *   Vigil's own included (a rate limiter's 429s). It never runs for a response whose client went
- *   away first: Fastify calls it on the response's 'finish', which then never comes.
- * - `onRequest` adds a 'close' listener to the raw response; it counts the response only when it
- *   closed unfinished, as `499`, with the time from the request's start (`elapsedTime`) to then.
- *   A client that leaves while a hook registered before Vigil still runs is not seen: Fastify
- *   skips later `onRequest` hooks once one fails or replies.
+ * - `onResponse` counts every response the app ended, replies sent by hooks that run before Vigil's
+ *   own included (a rate limiter's 429s), and marks it. Fastify calls it on the response's 'finish',
+ *   which a response whose client went away never emits, and on 'error'.
+ * - `onRequest` adds a 'close' listener to the raw response; at 'close' it counts a response
+ *   `onResponse` did not, as `499`, with the time from the request's start (`elapsedTime`) to then.
+ *   `writableFinished` cannot tell the two apart: under `inject()` it stays false on responses that
+ *   did finish, since light-my-request's socket never flushes. A client that leaves while a hook
+ *   registered before Vigil still runs is not seen: Fastify skips later `onRequest` hooks once one
+ *   fails or replies.
  */
 export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
-  const recordUnfinished = (request: FastifyLikeRequest, reply: FastifyLikeReply): void => {
+  const recordUnanswered = (request: FastifyLikeRequest, reply: FastifyLikeReply): void => {
     try {
-      if (!isFinished(reply.raw)) recorder.record(request.method, fastifyRoute(request), clientClosedStatusCode, reply.elapsedTime);
+      if ((reply.raw as MarkedResponse)[countedOnResponse] !== true) {
+        recorder.record(request.method, fastifyRoute(request), clientClosedStatusCode, reply.elapsedTime);
+      }
     } catch {
       // A throw here would be an uncaught exception in the app.
     }
@@ -416,7 +428,7 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
   const plugin: FastifyPlugin = (instance, _options, done) => {
     instance.addHook('onRequest', (request, reply, hookDone) => {
       try {
-        if (!recorder.excludes(request.raw.url)) listenForClose(reply.raw, () => recordUnfinished(request, reply));
+        if (!recorder.excludes(request.raw.url)) listenForClose(reply.raw, () => recordUnanswered(request, reply));
       } catch {
         // See instrumentNodeHandler.
       }
@@ -424,9 +436,10 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
     });
     instance.addHook('onResponse', (request, reply, hookDone) => {
       try {
-        // A response that errored before it finished was counted as 499 when it closed.
-        if (!recorder.excludes(request.raw.url) && isFinished(reply.raw)) {
+        // On 'error' before the app ended the response, 'close' counts it as 499.
+        if (!recorder.excludes(request.raw.url) && reply.raw.writableEnded) {
           recorder.record(request.method, fastifyRoute(request), reply.statusCode, reply.elapsedTime);
+          (reply.raw as MarkedResponse)[countedOnResponse] = true;
         }
       } catch {
         // See instrumentNodeHandler.

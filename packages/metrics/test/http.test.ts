@@ -275,6 +275,22 @@ describe('HTTP RED middleware', () => {
     }
   });
 
+  it('Fastify: counts inject() requests with the status they got, as tests of a Fastify app send them', async () => {
+    // light-my-request's socket never flushes, so `writableFinished` stays false on a finished
+    // response: the plugin must not read that as a client that went away.
+    const vigil = isolatedVigil();
+    const app = Fastify();
+    await app.register(vigil.fastifyPlugin);
+    app.get('/api/items/:id', async (request, reply) => reply.code((request.params as { id: string }).id === 'gone' ? 410 : 200).send({ ok: true }));
+    closers.push(() => app.close());
+    for (const id of ['1', '2', 'gone']) await app.inject({ method: 'GET', url: `/api/items/${id}` });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const samples = await samplesOf(vigil);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '200' })).toBe(2);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '410' })).toBe(1);
+    expect(findSamples(samples, count)).toHaveLength(2);
+  });
+
   it('Fastify: counts a response that errors before it finishes once, as 499', async () => {
     // Fastify runs `onResponse` on the raw response's 'error' as well as on 'finish'; the 'close'
     // that follows the error counts it as 499, so `onResponse` must not count it too.
