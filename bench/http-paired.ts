@@ -18,8 +18,9 @@
  *   VIGIL_HTTP_PAIRED_PROCESSES=8 pnpm bench:http-paired    (more processes than the default 4)
  */
 import autocannon from 'autocannon';
-import { ask, frameworkArgument, frameworks, startPair, type BenchPair, type Framework, type Instrumentation } from './http-server.js';
-import { median, printVerdicts, verdict } from './support.js';
+import { cpuMeasuredLoad, type LoadRun } from './http-load.js';
+import { frameworkArgument, frameworks, startPair, type BenchPair, type Framework, type Instrumentation } from './http-server.js';
+import { median, printVerdicts, quartileRange, verdict } from './support.js';
 
 const processes = Number(process.env.VIGIL_HTTP_PAIRED_PROCESSES ?? 4);
 if (!Number.isInteger(processes) || processes < 1) {
@@ -35,19 +36,11 @@ const connections = 10;
 const peers: Readonly<Record<Framework, Instrumentation | undefined>> = { 'node:http': undefined, express: 'express-prom-bundle', fastify: 'fastify-metrics' };
 const only = frameworkArgument('bench:http-paired', process.argv[2]);
 
-interface Run {
-  readonly rps: number;
-  readonly cpuPerRequest: number;
-}
-
-async function measure(pair: BenchPair, url: string): Promise<Run> {
+async function measure(pair: BenchPair, url: string): Promise<LoadRun> {
   await autocannon({ url, connections, duration: primeSeconds });
-  const cpuBefore = await ask<number>(pair.child, 'cpu', 'cpuMicros');
-  const result = await autocannon({ url, connections, duration: durationSeconds });
-  const cpu = (await ask<number>(pair.child, 'cpu', 'cpuMicros')) - cpuBefore;
-  const errors = result.errors + result.non2xx;
-  if (errors > 0) throw new Error(`bench:http-paired: ${errors} failed requests on ${url}`);
-  return { rps: result.requests.total / result.duration, cpuPerRequest: cpu / result.requests.total };
+  const run = await cpuMeasuredLoad(pair.child, url, durationSeconds, connections);
+  if (run.errors > 0) throw new Error(`bench:http-paired: ${run.errors} failed requests on ${url}`);
+  return run;
 }
 
 interface Ratios {
@@ -78,12 +71,6 @@ async function measureVariant(framework: Framework, instrumentation: Instrumenta
   return ratios;
 }
 
-function quartiles(values: readonly number[]): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return `${at(0.25).toFixed(3)}-${at(0.75).toFixed(3)}`;
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
   console.log(
@@ -101,8 +88,8 @@ async function main(): Promise<void> {
       const ratios = await measureVariant(framework, instrumentation);
       results.set(instrumentation, ratios);
       console.log(
-        `  ${`${framework} ${instrumentation}`.padEnd(34)}${median(ratios.cpu).toFixed(3).padStart(16)}${quartiles(ratios.cpu).padStart(14)}` +
-          `${median(ratios.rps).toFixed(3).padStart(15)}${quartiles(ratios.rps).padStart(14)}`,
+        `  ${`${framework} ${instrumentation}`.padEnd(34)}${median(ratios.cpu).toFixed(3).padStart(16)}${quartileRange(ratios.cpu).text.padStart(14)}` +
+          `${median(ratios.rps).toFixed(3).padStart(15)}${quartileRange(ratios.rps).text.padStart(14)}`,
       );
     }
     const twin = results.get('bare-twin')!;

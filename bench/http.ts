@@ -30,9 +30,9 @@
  *   pnpm bench:http express    (one framework: node:http, express or fastify)
  *   VIGIL_HTTP_ROUNDS=30 pnpm bench:http    (more rounds than the default 10)
  */
-import autocannon from 'autocannon';
-import { ask, frameworkArgument, frameworks, startServer, type BenchServer as Server, type Framework, type Instrumentation } from './http-server.js';
-import { median, printVerdicts, verdict } from './support.js';
+import { cpuMeasuredLoad, type LoadRun } from './http-load.js';
+import { frameworkArgument, frameworks, startServer, type BenchServer as Server, type Framework, type Instrumentation } from './http-server.js';
+import { median, printVerdicts, quartileRange, verdict } from './support.js';
 
 /** More rounds narrow the medians when the machine is noisy: `VIGIL_HTTP_ROUNDS=30 pnpm bench:http`. */
 const rounds = Number(process.env.VIGIL_HTTP_ROUNDS ?? 10);
@@ -74,12 +74,8 @@ const only = frameworkArgument('bench:http', process.argv[2]);
 const variants = allVariants.filter(([framework]) => only === undefined || framework === only);
 const nameOf = ([framework, instrumentation]: readonly [Framework, Instrumentation]): string => `${framework} ${instrumentation}`;
 
-async function load(server: Server, seconds: number): Promise<{ rps: number; p99: number; cpuPerRequest: number; errors: number }> {
-  const cpuBefore = await ask<number>(server.child, 'cpu', 'cpuMicros');
-  const result = await autocannon({ url: server.url, connections, duration: seconds });
-  const cpu = (await ask<number>(server.child, 'cpu', 'cpuMicros')) - cpuBefore;
-  // requests over the run's real elapsed time: a 1 s run has a single per-second sample.
-  return { rps: result.requests.total / result.duration, p99: result.latency.p99, cpuPerRequest: cpu / result.requests.total, errors: result.errors + result.non2xx };
+function load(server: Server, seconds: number): Promise<LoadRun> {
+  return cpuMeasuredLoad(server.child, server.url, seconds, connections);
 }
 
 interface Measurement {
@@ -103,9 +99,8 @@ function roundRatios(
   pick: (run: Measurement) => number,
 ): { median: number; low: number; high: number; iqr: string } {
   const ratios = runs.get(name)!.map((run, round) => pick(run) / pick(runs.get(bare)![round]!));
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { median: median(ratios), low: at(0.25), high: at(0.75), iqr: `${at(0.25).toFixed(3)}-${at(0.75).toFixed(3)}` };
+  const { low, high, text } = quartileRange(ratios);
+  return { median: median(ratios), low, high, iqr: text };
 }
 
 async function main(): Promise<void> {

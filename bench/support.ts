@@ -1,4 +1,4 @@
-/** What every bench file shares: medians, per-round ratios, timed GETs and the PASS/FAIL target lines. */
+/** What every bench file shares: medians, quartiles, per-round ratios, timed GETs and the PASS/FAIL target lines. */
 import { request as httpRequest } from 'node:http';
 
 export function median(values: readonly number[]): number {
@@ -19,6 +19,13 @@ export function pairedRatio(samples: RoundSamples, rounds: number, ratio: (get: 
   const perRound: number[] = [];
   for (let round = 0; round < rounds; round++) perRound.push(ratio((name) => samples.get(name)![round]!));
   return median(perRound);
+}
+
+/** The lower and upper quartiles of `values` (the interquartile range), as the benches print them. */
+export function quartileRange(values: readonly number[]): { low: number; high: number; text: string } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { low: at(0.25), high: at(0.75), text: `${at(0.25).toFixed(3)}-${at(0.75).toFixed(3)}` };
 }
 
 const verdicts: string[] = [];
