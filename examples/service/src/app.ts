@@ -115,7 +115,6 @@ export function createApp(options: AppOptions = {}): ExampleApp {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(vigil.expressMiddleware());
   app.get('/metrics', (request, response) => void vigil.metricsHandler(request, response));
 
   if (options.adminToken !== undefined) {
@@ -164,7 +163,8 @@ export function createApp(options: AppOptions = {}): ExampleApp {
     response.status(typeof status === 'number' && status >= 400 && status < 600 ? status : 500).json({ error: (error as Error).message });
   });
 
-  const server = createServer(app);
+  // Measured from the server's side: every request, whichever middleware answers it.
+  const server = createServer(vigil.expressHandler(app));
   if (options.faults !== undefined) setFaults(options.faults);
 
   return {

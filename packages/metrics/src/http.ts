@@ -175,16 +175,23 @@ export interface NodeHttpOptions {
  */
 const addListener = EventEmitter.prototype.on;
 const writableFinishedGetter = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'writableFinished')?.get;
+const writableEndedGetter = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'writableEnded')?.get;
 
 function listenForClose(response: Pick<ServerResponse, 'on'>, listener: () => void): void {
   if (response instanceof ServerResponse) addListener.call(response, 'close', listener);
   else response.on('close', listener);
 }
 
-function isFinished(response: Pick<ServerResponse, 'writableFinished'>): boolean {
+/** Whether the response reached its client: 'finish' came before 'close'. */
+function isFinished(response: ServerResponse): boolean {
   return writableFinishedGetter !== undefined && response instanceof ServerResponse
     ? writableFinishedGetter.call(response) === true
     : response.writableFinished;
+}
+
+/** Whether the app ended the response, whether or not it was flushed before 'close'. */
+function isEnded(response: ServerResponse): boolean {
+  return writableEndedGetter !== undefined && response instanceof ServerResponse ? writableEndedGetter.call(response) === true : response.writableEnded;
 }
 
 /**
@@ -201,6 +208,7 @@ function responseWatcher<C>(
   recorder: HttpRecorder,
   methodOf: (context: C) => string | undefined,
   routeOf: (context: C) => string,
+  answered: (response: ServerResponse) => boolean = isFinished,
 ): (response: ServerResponse, context: C) => void {
   function closed(response: ServerResponse, context: C, start: number): void {
     try {
@@ -211,7 +219,7 @@ function responseWatcher<C>(
       } catch {
         // Fall back to the fixed label.
       }
-      const status = isFinished(response) ? response.statusCode : clientClosedStatusCode;
+      const status = answered(response) ? response.statusCode : clientClosedStatusCode;
       recorder.record(methodOf(context), route, status, end - start);
     } catch {
       // A throw here would be an uncaught exception in the app.
@@ -235,6 +243,11 @@ export function instrumentNodeHandler(recorder: HttpRecorder, handler: NodeHandl
     methodOfRequest,
     (request) => explicitRoutes.get(request) ?? matchRoute(request) ?? unmatchedRoute,
   );
+  return watchedHandler(recorder, handler, watch);
+}
+
+/** `handler`, watching every response it is given that the recorder does not exclude. */
+function watchedHandler(recorder: HttpRecorder, handler: NodeHandler, watch: (response: ServerResponse, request: IncomingMessage) => void): NodeHandler {
   const instrumented = function (this: unknown, request: IncomingMessage, response: ServerResponse): void | Promise<void> {
     try {
       if (!recorder.excludes(request.url)) watch(response, request);
@@ -270,9 +283,13 @@ const unknownMount = '/*';
 /** Routers nest a few levels deep at most; the walk stops here whatever the app does. */
 const maxMountDepth = 8;
 
+/**
+ * The app's router stack. `_router` first: Express 4 keeps its router there, and its `router` getter
+ * throws ("'app.router' is deprecated!"); Express 5 has no `_router` and a `router`.
+ */
 function stackOf(app: unknown): readonly RouterLayer[] | undefined {
   const candidate = app as { router?: { stack?: unknown }; _router?: { stack?: unknown } } | undefined;
-  const stack = candidate?.router?.stack ?? candidate?._router?.stack;
+  const stack = candidate?._router?.stack ?? candidate?.router?.stack;
   return Array.isArray(stack) ? (stack as RouterLayer[]) : undefined;
 }
 
@@ -352,16 +369,64 @@ function expressRoute(request: ExpressLikeRequest): string {
   return `${mount}${template === '/' ? '' : template}`;
 }
 
+/**
+ * Whether each of Vigil's Express middlewares stands aside, keyed by the middleware. An app measured
+ * by `expressHandler` turns off the middlewares in its router stack, so a request is never counted
+ * twice; the flag is a closure's field, so the middleware pays nothing per request to read it.
+ */
+const middlewareSwitches = new WeakMap<object, { standAside: boolean; readonly recorder: HttpRecorder }>();
+
 export function expressMiddleware(recorder: HttpRecorder): ExpressMiddleware {
   const watch = responseWatcher<ExpressLikeRequest>(recorder, methodOfRequest, expressRoute);
-  return function vigilHttpMetrics(request, response, next) {
+  const state = { standAside: false, recorder };
+  const middleware: ExpressMiddleware = function vigilHttpMetrics(request, response, next) {
     try {
-      if (!recorder.excludes(request.url)) watch(response, request);
+      if (!state.standAside && !recorder.excludes(request.url)) watch(response, request);
     } catch {
       // See instrumentNodeHandler.
     }
     next();
   };
+  middlewareSwitches.set(middleware, state);
+  return middleware;
+}
+
+/**
+ * Turns off the middlewares of `recorder` in `stack` and the routers it mounts, to `maxMountDepth`
+ * levels. Another VigilMetrics' middleware keeps counting: it is a second measurement, not a double.
+ */
+function silenceMiddlewares(recorder: HttpRecorder, stack: readonly RouterLayer[], depth: number): void {
+  for (const layer of stack) {
+    const handle = layer.handle as object | undefined;
+    const state = handle === undefined ? undefined : middlewareSwitches.get(handle);
+    if (state?.recorder === recorder) state.standAside = true;
+    const nested = layer.handle?.stack;
+    if (Array.isArray(nested) && depth < maxMountDepth) silenceMiddlewares(recorder, nested as RouterLayer[], depth + 1);
+  }
+}
+
+/**
+ * An Express app measured from the server's side: `http.createServer(vigil.expressHandler(app))`.
+ * One 'close' listener per response and no layer in the app's router, so it costs less than the
+ * middleware (Express runs every middleware through its router's layer machinery, which alone costs
+ * a few percent of a small request) and it sees every request, those answered by middleware ahead of
+ * where Vigil's would sit included. Labels are the middleware's: read from the request at 'close',
+ * after Express has routed it. Vigil's middleware, if the app also has it, stands aside: the stack is
+ * looked at on each of the first requests until the app has routes, as apps add them after wrapping.
+ */
+export function expressHandler(recorder: HttpRecorder, app: NodeHandler): NodeHandler {
+  const watch = responseWatcher<ExpressLikeRequest>(recorder, methodOfRequest, expressRoute);
+  let stackChecked = false;
+  return watchedHandler(recorder, app, (response, request) => {
+    if (!stackChecked) {
+      const stack = stackOf(app);
+      if (stack !== undefined && stack.length > 0) {
+        silenceMiddlewares(recorder, stack, 0);
+        stackChecked = true;
+      }
+    }
+    watch(response, request);
+  });
 }
 
 /** The parts of a Fastify 4/5 instance, request and reply the plugin uses. */
@@ -374,13 +439,12 @@ export interface FastifyLikeRequest {
 }
 export interface FastifyLikeReply {
   readonly raw: ServerResponse;
-  readonly statusCode: number;
-  readonly elapsedTime: number;
 }
 type FastifyLikeHook = (request: FastifyLikeRequest, reply: FastifyLikeReply, done: () => void) => void;
+type FastifyLikeSendHook = (request: FastifyLikeRequest, reply: FastifyLikeReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
 export interface FastifyLikeInstance {
   addHook(name: 'onRequest', hook: FastifyLikeHook): unknown;
-  addHook(name: 'onResponse', hook: FastifyLikeHook): unknown;
+  addHook(name: 'onSend', hook: FastifyLikeSendHook): unknown;
 }
 export type FastifyPlugin = (instance: FastifyLikeInstance, options: unknown, done: (error?: Error) => void) => void;
 
@@ -395,56 +459,51 @@ function fastifyRoute(request: FastifyLikeRequest): string {
   }
 }
 
-/**
- * Marks a raw response `onResponse` has counted. A symbol, so nothing that walks the response's keys
- * sees it; written on Fastify's raw response, which is a plain ServerResponse (no per-request
- * prototype as under Express), so every response takes the same hidden-class step.
- */
-const countedOnResponse: unique symbol = Symbol('vigil.http.countedOnResponse');
-type MarkedResponse = ServerResponse & { [countedOnResponse]?: true };
+const methodOfFastifyRequest = (request: FastifyLikeRequest): string => request.method;
 
 /**
- * Two hooks, each counting what the other cannot see, so every response is counted once:
- * - `onResponse` counts every response the app ended, replies sent by hooks that run before Vigil's
- *   own included (a rate limiter's 429s), and marks it. Fastify calls it on the response's 'finish',
- *   which a response whose client went away never emits, and on 'error'.
- * - `onRequest` adds a 'close' listener to the raw response; at 'close' it counts a response
- *   `onResponse` did not, as `499`, with the time from the request's start (`elapsedTime`) to then.
- *   `writableFinished` cannot tell the two apart: under `inject()` it stays false on responses that
- *   did finish, since light-my-request's socket never flushes. A client that leaves while a hook
- *   registered before Vigil still runs is not seen: Fastify skips later `onRequest` hooks once one
- *   fails or replies.
+ * The plugin watches each raw response, as the node:http integration does, from one of two hooks,
+ * so every response is counted once:
+ * - `onRequest` watches every request that reaches Vigil's hook.
+ * - `onSend` watches a response whose reply was sent before Vigil's `onRequest` ran: Fastify skips
+ *   later `onRequest` hooks once one has replied or failed, as a rate limiter or CORS preflight
+ *   registered ahead of Vigil does; their replies (and errors) still pass through `onSend`. Those are
+ *   timed from the reply, the only moment Vigil sees them.
+ *
+ * No `onResponse` hook: having one makes Fastify add its own 'finish' and 'error' listeners to every
+ * response (`setupResponseListeners`, which it otherwise does only with its logger on), and that cost
+ * more than all of Vigil's code. At 'close' a response the app ended is counted with its status and
+ * one it never ended as 499. `writableFinished` cannot tell them apart here: under `inject()` it stays
+ * false on responses that did finish, as light-my-request's socket never flushes.
  */
 export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
-  const recordUnanswered = (request: FastifyLikeRequest, reply: FastifyLikeReply): void => {
-    try {
-      if ((reply.raw as MarkedResponse)[countedOnResponse] !== true) {
-        recorder.record(request.method, fastifyRoute(request), clientClosedStatusCode, reply.elapsedTime);
-      }
-    } catch {
-      // A throw here would be an uncaught exception in the app.
-    }
+  // One mark per plugin, so two VigilMetrics on one app each count every response.
+  const watched: unique symbol = Symbol('vigil.http.watched');
+  type WatchedResponse = ServerResponse & { [watched]?: true };
+  const watch = responseWatcher<FastifyLikeRequest>(recorder, methodOfFastifyRequest, fastifyRoute, isEnded);
+  const start = (request: FastifyLikeRequest, reply: FastifyLikeReply): void => {
+    if (recorder.excludes(request.raw.url)) return;
+    // Written on Fastify's raw response, a plain ServerResponse (no per-request prototype as under
+    // Express), so every response takes the same hidden-class step.
+    (reply.raw as WatchedResponse)[watched] = true;
+    watch(reply.raw, request);
   };
   const plugin: FastifyPlugin = (instance, _options, done) => {
     instance.addHook('onRequest', (request, reply, hookDone) => {
       try {
-        if (!recorder.excludes(request.raw.url)) listenForClose(reply.raw, () => recordUnanswered(request, reply));
+        start(request, reply);
       } catch {
         // See instrumentNodeHandler.
       }
       hookDone();
     });
-    instance.addHook('onResponse', (request, reply, hookDone) => {
+    instance.addHook('onSend', (request, reply, payload, hookDone) => {
       try {
-        // On 'error' before the app ended the response, 'close' counts it as 499.
-        if (!recorder.excludes(request.raw.url) && reply.raw.writableEnded) {
-          recorder.record(request.method, fastifyRoute(request), reply.statusCode, reply.elapsedTime);
-          (reply.raw as MarkedResponse)[countedOnResponse] = true;
-        }
+        if ((reply.raw as WatchedResponse)[watched] !== true) start(request, reply);
       } catch {
         // See instrumentNodeHandler.
       }
-      hookDone();
+      hookDone(null, payload);
     });
     done();
   };

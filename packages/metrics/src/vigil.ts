@@ -15,6 +15,7 @@ import {
 } from './families.js';
 import {
   defaultExcludedPaths,
+  expressHandler,
   expressMiddleware,
   fastifyPlugin,
   HttpRecorder,
@@ -71,7 +72,13 @@ export interface VigilMetrics {
   trackItemCreation(pipeline: string, itemType: string, source: string, item?: object, options?: TrackItemOptions): void;
   /** Wraps a node:http request handler. */
   httpHandler(handler: NodeHandler, options: NodeHttpOptions): NodeHandler;
-  /** Express middleware; `app.use()` it before the routes. */
+  /**
+   * An Express app measured at the server, the cheaper of the two Express integrations:
+   * `http.createServer(vigil.expressHandler(app))`. Sees every request; a Vigil middleware in the
+   * same app stands aside, so nothing is counted twice.
+   */
+  expressHandler(app: NodeHandler): NodeHandler;
+  /** Express middleware; `app.use()` it before the routes. Costs more than `expressHandler`. */
   expressMiddleware(): ExpressMiddleware;
   /** Fastify plugin (not encapsulated): `app.register(vigil.fastifyPlugin)`. */
   readonly fastifyPlugin: FastifyPlugin;
@@ -222,6 +229,7 @@ export function createVigilMetrics(options: VigilMetricsOptions = {}): VigilMetr
     trackItemCreation: (pipeline, itemType, source, item, trackOptions) =>
       tracker.track(pipeline, itemType, source, item, trackOptions),
     httpHandler: (handler, handlerOptions) => instrumentNodeHandler(http, handler, handlerOptions),
+    expressHandler: (app) => expressHandler(http, app),
     expressMiddleware: () => expressMiddleware(http),
     fastifyPlugin: fastifyPlugin(http),
     metricsHandler: metricsRequestHandler(registry),

@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,16 @@ import { HttpRecorder } from '../src/http.js';
 import { clientClosedStatus, setRouteTemplate, unmatchedRoute } from '../src/index.js';
 import { findSamples, parseExposition, sampleValue } from './helpers/exposition.js';
 import { isolatedVigil, samplesOf } from './helpers/vigil.js';
+
+/**
+ * Express 4, still the most installed major, next to Express 5: its router keeps mounts as regexps, and
+ * its app's `router` getter throws. Its API here is the one Express 5 types describe.
+ */
+const express4 = createRequire(import.meta.url)('express4') as typeof express;
+const expressMajors = [
+  ['Express 5', express],
+  ['Express 4', express4],
+] as const;
 
 const closers: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -79,10 +90,12 @@ describe('HTTP RED middleware', () => {
     expect(routeLabels(samples)).toEqual(new Set(['/api/items/:id', unmatchedRoute, '/custom-template']));
   });
 
-  it('Express: labels by route template including the router mount path', async () => {
-    const vigil = isolatedVigil();
-    const app = express();
-    app.use(vigil.expressMiddleware());
+  it.each(expressMajors.flatMap(([major, framework]) => (['middleware', 'handler'] as const).map((integration) => [major, integration, framework] as const)))(
+    '%s (%s): labels by route template including the router mount path',
+    async (_major, integration, express) => {
+      const vigil = isolatedVigil();
+      const app = express();
+      if (integration === 'middleware') app.use(vigil.expressMiddleware());
     app.get('/api/items/:id', (request, response) => {
       response.status(request.params.id === 'bad' ? 500 : 200).send('ok');
     });
@@ -91,16 +104,18 @@ describe('HTTP RED middleware', () => {
       response.send('user');
     });
     app.use('/admin', admin);
-    const base = await listen(createServer(app));
-    for (const path of ['/api/items/1', '/api/items/2', '/api/items/bad', '/admin/users/9', '/unknown/7', '/unknown/8']) {
+    app.use('/orgs/:org', admin);
+    const base = await listen(createServer(integration === 'handler' ? vigil.expressHandler(app) : app));
+    for (const path of ['/api/items/1', '/api/items/2', '/api/items/bad', '/admin/users/9', '/orgs/acme/users/9', '/unknown/7', '/unknown/8']) {
       await (await fetch(base + path)).text();
     }
     const samples = await samplesOf(vigil);
     expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '200' })).toBe(2);
     expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '500' })).toBe(1);
     expect(sampleValue(samples, count, { route: '/admin/users/:userId', status_code: '200' })).toBe(1);
+    expect(sampleValue(samples, count, { route: '/orgs/:org/users/:userId', status_code: '200' })).toBe(1);
     expect(sampleValue(samples, count, { route: unmatchedRoute, status_code: '404' })).toBe(2);
-    expect(routeLabels(samples)).toEqual(new Set(['/api/items/:id', '/admin/users/:userId', unmatchedRoute]));
+    expect(routeLabels(samples)).toEqual(new Set(['/api/items/:id', '/admin/users/:userId', '/orgs/:org/users/:userId', unmatchedRoute]));
   });
 
   it('Fastify: labels by route url, 404s as unmatched, and serves /metrics through scrape()', async () => {
@@ -133,16 +148,20 @@ describe('HTTP RED middleware', () => {
     expect(routeLabels(samples)).toEqual(new Set(['/api/items/:id', unmatchedRoute]));
   });
 
-  it('Fastify: counts replies sent by a hook that runs before its own, as a rate limiter registered first does', async () => {
-    // The reason the plugin counts finished responses in `onResponse`: Fastify skips every later
-    // `onRequest` hook once one has replied, so an `onRequest`-only plugin would never see these 429s.
+  it('Fastify: counts replies sent and errors raised by a hook that runs before its own, as a rate limiter or an auth check registered first', async () => {
+    // The reason the plugin also has an `onSend` hook: Fastify skips every later `onRequest` hook
+    // once one has replied or failed, so an `onRequest`-only plugin would never see these 429s and 401s.
     const vigil = isolatedVigil();
     const app = Fastify();
     let calls = 0;
     app.addHook('onRequest', (_request, reply, done) => {
       calls += 1;
-      if (calls % 2 === 0) {
+      if (calls % 3 === 2) {
         void reply.code(429).send({ error: 'rate limited' });
+        return;
+      }
+      if (calls % 3 === 0) {
+        done(Object.assign(new Error('no credentials'), { statusCode: 401 }));
         return;
       }
       done();
@@ -153,15 +172,53 @@ describe('HTTP RED middleware', () => {
     closers.push(() => app.close());
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     const statuses: number[] = [];
-    for (let i = 1; i <= 4; i++) {
+    for (let i = 1; i <= 6; i++) {
       const response = await fetch(`${base}/api/items/${i}`);
+      await response.text();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 429, 401, 200, 429, 401]);
+    const samples = await eventually(vigil, (found) => findSamples(found, count).reduce((total, sample) => total + sample.value, 0) === 6);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '200' })).toBe(2);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '429' })).toBe(2);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '401' })).toBe(2);
+    expect(findSamples(samples, count)).toHaveLength(3);
+  });
+
+  it.each(expressMajors)('%s handler: counts what middleware ahead of the routes answers, and each request once when the app also has the middleware', async (_major, express) => {
+    const vigil = isolatedVigil();
+    const app = express();
+    let calls = 0;
+    // A rate limiter ahead of everything: the middleware would sit after it and never see its 429s.
+    app.use((_request, response, next) => {
+      calls += 1;
+      if (calls % 2 === 0) response.status(429).send('slow down');
+      else next();
+    });
+    const admin = express.Router();
+    // Nested, as an app that mounts a router with its own instrumentation would have it.
+    admin.use(vigil.expressMiddleware());
+    admin.get('/users/:userId', (_request, response) => {
+      response.send('user');
+    });
+    app.use('/admin', admin);
+    app.use(vigil.expressMiddleware());
+    app.get('/api/items/:id', (_request, response) => {
+      response.send('ok');
+    });
+    const base = await listen(createServer(vigil.expressHandler(app)));
+    const statuses: number[] = [];
+    for (const path of ['/api/items/1', '/api/items/2', '/admin/users/3', '/admin/users/4']) {
+      const response = await fetch(base + path);
       await response.text();
       statuses.push(response.status);
     }
     expect(statuses).toEqual([200, 429, 200, 429]);
     const samples = await samplesOf(vigil);
-    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '200' })).toBe(2);
-    expect(sampleValue(samples, count, { method: 'GET', route: '/api/items/:id', status_code: '429' })).toBe(2);
+    expect(sampleValue(samples, count, { route: '/api/items/:id', status_code: '200' })).toBe(1);
+    expect(sampleValue(samples, count, { route: '/admin/users/:userId', status_code: '200' })).toBe(1);
+    expect(sampleValue(samples, count, { route: unmatchedRoute, status_code: '429' })).toBe(2);
+    expect(findSamples(samples, count).reduce((total, sample) => total + sample.value, 0)).toBe(4);
   });
 
   it('skips /metrics and health probes by default in every integration, and measures them when told to', async () => {
@@ -190,6 +247,15 @@ describe('HTTP RED middleware', () => {
     }
     const expressBase = await listen(createServer(app));
 
+    const expressHandlerVigil = isolatedVigil();
+    const measuredApp = express();
+    for (const path of ['/metrics', '/health', '/health/live', '/health/ready', '/api']) {
+      measuredApp.get(path, (request, response) => {
+        response.status(answer(request.url)).send('');
+      });
+    }
+    const expressHandlerBase = await listen(createServer(expressHandlerVigil.expressHandler(measuredApp)));
+
     const fastifyVigil = isolatedVigil();
     const fastify = Fastify();
     await fastify.register(fastifyVigil.fastifyPlugin);
@@ -207,12 +273,12 @@ describe('HTTP RED middleware', () => {
         }, { routes: ['/health/ready'] })),
     );
 
-    for (const base of [nodeBase, expressBase, fastifyBase]) {
+    for (const base of [nodeBase, expressBase, expressHandlerBase, fastifyBase]) {
       for (const path of [...probePaths, '/api']) expect((await fetch(base + path)).status).toBe(answer(path));
     }
     expect((await fetch(`${measuredBase}/health/ready`)).status).toBe(503);
 
-    for (const vigil of [nodeVigil, expressVigil, fastifyVigil]) {
+    for (const vigil of [nodeVigil, expressVigil, expressHandlerVigil, fastifyVigil]) {
       const samples = await samplesOf(vigil);
       expect(routeLabels(samples)).toEqual(new Set(['/api']));
       expect(findSamples(samples, count).some((sample) => sample.labels.status_code === '503')).toBe(false);
@@ -229,7 +295,7 @@ describe('HTTP RED middleware', () => {
     expect(() => vigil.httpHandler(() => {}, { routes: ['x'] })).toThrow(/route template "x" must start with "\/"/);
   });
 
-  it('counts a request whose client went away before the response as 499, once, on node:http, Express and Fastify', async () => {
+  it('counts a request whose client went away before the response as 499, once, on node:http, Express (both ways) and Fastify', async () => {
     const nodeVigil = isolatedVigil();
     let nodeReceived!: () => void;
     const nodeGotRequest = new Promise<void>((resolve) => (nodeReceived = resolve));
@@ -245,6 +311,14 @@ describe('HTTP RED middleware', () => {
     app.get('/slow/:id', () => expressReceived());
     const expressBase = await listen(createServer(app));
     await abandon(expressBase, '/slow/2', expressGotRequest);
+
+    const expressHandlerVigil = isolatedVigil();
+    let measuredAppReceived!: () => void;
+    const measuredAppGotRequest = new Promise<void>((resolve) => (measuredAppReceived = resolve));
+    const measuredApp = express();
+    measuredApp.get('/slow/:id', () => measuredAppReceived());
+    const expressHandlerBase = await listen(createServer(expressHandlerVigil.expressHandler(measuredApp)));
+    await abandon(expressHandlerBase, '/slow/4', measuredAppGotRequest);
 
     // Fastify calls `onResponse` on the response's 'finish', which an abandoned response never
     // emits; the handler here still replies once the client has gone, and that reply must not
@@ -267,7 +341,12 @@ describe('HTTP RED middleware', () => {
     await lateReplySent;
     await new Promise((resolve) => setTimeout(resolve, 50));
 
-    for (const [vigil, method, route] of [[nodeVigil, 'GET', '/slow/:id'], [expressVigil, 'GET', '/slow/:id'], [fastifyVigil, 'POST', '/slow/:id']] as const) {
+    for (const [vigil, method, route] of [
+      [nodeVigil, 'GET', '/slow/:id'],
+      [expressVigil, 'GET', '/slow/:id'],
+      [expressHandlerVigil, 'GET', '/slow/:id'],
+      [fastifyVigil, 'POST', '/slow/:id'],
+    ] as const) {
       const samples = await eventually(vigil, (found) => findSamples(found, count).length > 0);
       expect(findSamples(samples, count)).toEqual([
         expect.objectContaining({ labels: expect.objectContaining({ method, route, status_code: clientClosedStatus }), value: 1 }),
