@@ -28,7 +28,7 @@ const only = frameworkArgument('bench:http-profile', process.argv[2]);
 
 const peers: Record<Framework, readonly Instrumentation[]> = {
   'node:http': ['bare', 'vigil', 'vigil-middleware-only', 'opentelemetry'],
-  express: ['bare', 'vigil', 'vigil-middleware-only', 'express-prom-bundle', 'opentelemetry'],
+  express: ['bare', 'vigil', 'vigil-middleware-only', 'vigil-express-middleware', 'express-prom-bundle', 'opentelemetry'],
   fastify: ['bare', 'vigil', 'vigil-middleware-only', 'fastify-metrics', 'opentelemetry'],
 };
 
@@ -50,10 +50,11 @@ const vigilCode = promClient(/\/packages\/metrics\/|\/@vigil\/metrics\//);
 const ownCode: Record<Instrumentation, { readonly urls: RegExp | undefined; readonly frames: ReadonlySet<string> }> = {
   bare: { urls: undefined, frames: new Set() },
   'bare-twin': { urls: undefined, frames: new Set() },
-  vigil: { urls: vigilCode, frames: fastifyResponseHookFrames },
-  'vigil-middleware-only': { urls: vigilCode, frames: fastifyResponseHookFrames },
+  vigil: { urls: vigilCode, frames: new Set() },
+  'vigil-middleware-only': { urls: vigilCode, frames: new Set() },
   'vigil-registry-only': { urls: vigilCode, frames: new Set() },
-  'empty-hook': { urls: undefined, frames: fastifyResponseHookFrames },
+  'vigil-express-middleware': { urls: vigilCode, frames: new Set() },
+  'empty-hook': { urls: undefined, frames: new Set() },
   'express-prom-bundle': { urls: promClient(/\/express-prom-bundle\/|\/url-value-parser\//), frames: new Set() },
   'fastify-metrics': { urls: promClient(/\/fastify-metrics\//), frames: fastifyResponseHookFrames },
   opentelemetry: { urls: /\/@opentelemetry\//, frames: new Set() },

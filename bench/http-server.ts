@@ -22,10 +22,12 @@ export type Framework = (typeof frameworks)[number];
  * - `vigil-middleware-only` is Vigil without prom-client's default Node metrics.
  * - `vigil-registry-only` creates Vigil's metrics (default metrics included) and serves /metrics,
  *   but measures no request: what the process pays for having the registry at all.
- * - `empty-hook` adds the framework hooks Vigil's middleware uses, doing nothing: on Fastify an
- *   `onRequest` hook adding an empty 'close' listener to the raw response and an empty `onResponse`
- *   hook; on node:http and Express an empty 'close' listener on each response (from a middleware on
- *   Express). What the framework charges for the hooks, before Vigil's code runs.
+ * - `vigil-express-middleware` (Express only) is Vigil's Express middleware, `app.use()`d; `vigil`
+ *   on Express is the app measured from the server's side (`expressHandler`), as the README leads with.
+ * - `empty-hook` adds the framework hooks Vigil's integration uses, doing nothing: on Fastify an
+ *   `onRequest` hook adding an empty 'close' listener to the raw response and an `onSend` hook passing
+ *   the payload on; on node:http and Express an empty 'close' listener on each response, added
+ *   around the app's handler. What the framework charges for the hooks, before Vigil's code runs.
  */
 export type Instrumentation =
   | 'bare'
@@ -33,6 +35,7 @@ export type Instrumentation =
   | 'vigil'
   | 'vigil-middleware-only'
   | 'vigil-registry-only'
+  | 'vigil-express-middleware'
   | 'empty-hook'
   | 'express-prom-bundle'
   | 'fastify-metrics'
@@ -172,15 +175,17 @@ async function expressServer(instrumentation: Instrumentation, otelMetrics?: (re
   const http = require('node:http') as typeof import('node:http');
   const express = require('express') as typeof import('express');
   const app = express();
+  let serverHandler: (request: IncomingMessage, response: ServerResponse) => void = app;
   if (instrumentation.startsWith('vigil')) {
     const vigil = await vigilMetrics(instrumentation);
-    if (instrumentation !== 'vigil-registry-only') app.use(vigil.expressMiddleware());
+    if (instrumentation === 'vigil-express-middleware') app.use(vigil.expressMiddleware());
+    else if (instrumentation !== 'vigil-registry-only') serverHandler = vigil.expressHandler(app);
     app.get('/metrics', vigil.metricsHandler);
   } else if (instrumentation === 'empty-hook') {
-    app.use((_request, response, next) => {
+    serverHandler = (request, response) => {
       response.on('close', ignore);
-      next();
-    });
+      app(request, response);
+    };
   } else if (instrumentation === 'express-prom-bundle') {
     const promBundle = require('express-prom-bundle') as typeof import('express-prom-bundle');
     app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true, promClient: { collectDefaultMetrics: {} } }));
@@ -190,7 +195,7 @@ async function expressServer(instrumentation: Instrumentation, otelMetrics?: (re
   app.get('/api/items/:id', (request, response) => {
     response.type('application/json').send(item(request.params.id));
   });
-  return http.createServer(app);
+  return http.createServer(serverHandler);
 }
 
 async function fastifyServer(instrumentation: Instrumentation, otelMetrics?: (request: IncomingMessage, response: ServerResponse) => void): Promise<import('node:http').Server> {
@@ -205,12 +210,12 @@ async function fastifyServer(instrumentation: Instrumentation, otelMetrics?: (re
     });
   } else if (instrumentation === 'empty-hook') {
     // Vigil's two hooks, empty: an `onRequest` one adding a 'close' listener to the raw response, and
-    // an `onResponse` one (which also makes Fastify listen for each response's 'finish').
+    // an `onSend` one passing the payload on.
     app.addHook('onRequest', (_request, reply, done) => {
       reply.raw.on('close', ignore);
       done();
     });
-    app.addHook('onResponse', (_request, _reply, done) => done());
+    app.addHook('onSend', (_request, _reply, payload, done) => done(null, payload));
   } else if (instrumentation === 'fastify-metrics') {
     const fastifyMetrics = require('fastify-metrics') as { default: Parameters<typeof app.register>[0] };
     await app.register(fastifyMetrics.default, { endpoint: '/metrics' });

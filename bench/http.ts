@@ -32,7 +32,7 @@
  */
 import { cpuMeasuredLoad, type LoadRun } from './http-load.js';
 import { frameworkArgument, frameworks, startServer, type BenchServer as Server, type Framework, type Instrumentation } from './http-server.js';
-import { median, printVerdicts, quartileRange, verdict } from './support.js';
+import { median, printVerdicts, quartileRange, twinResolution, verdict } from './support.js';
 
 /** More rounds narrow the medians when the machine is noisy: `VIGIL_HTTP_ROUNDS=30 pnpm bench:http`. */
 const rounds = Number(process.env.VIGIL_HTTP_ROUNDS ?? 10);
@@ -58,6 +58,7 @@ const allVariants: ReadonlyArray<readonly [Framework, Instrumentation]> = [
   ['express', 'vigil'],
   ['express', 'vigil-middleware-only'],
   ['express', 'vigil-registry-only'],
+  ['express', 'vigil-express-middleware'],
   ['express', 'empty-hook'],
   ['express', 'express-prom-bundle'],
   ['express', 'opentelemetry'],
@@ -97,10 +98,9 @@ function roundRatios(
   name: string,
   bare: string,
   pick: (run: Measurement) => number,
-): { median: number; low: number; high: number; iqr: string } {
+): { median: number; iqr: string; ratios: readonly number[] } {
   const ratios = runs.get(name)!.map((run, round) => pick(run) / pick(runs.get(bare)![round]!));
-  const { low, high, text } = quartileRange(ratios);
-  return { median: median(ratios), low, high, iqr: text };
+  return { median: median(ratios), iqr: quartileRange(ratios).text, ratios };
 }
 
 async function main(): Promise<void> {
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
 
   // An identical bare server's spread is what this run can resolve: its median deviation from bare,
   // and how far its per-round ratios range (the interquartile range).
-  const noiseFloor = new Map<Framework, { rps: number; cpu: number; rpsSpread: number }>();
+  const noiseFloor = new Map<Framework, { rps: number; cpu: number; rpsSpread: number; resolution: number }>();
   console.log('\nnoise floor (bare-twin: a second, identical bare server measured like the others)');
   for (const framework of frameworks) {
     if (!runs.has(`${framework} bare`)) continue;
@@ -163,8 +163,8 @@ async function main(): Promise<void> {
     const bare = `${framework} bare`;
     const rps = roundRatios(runs, twin, bare, (run) => run.rps);
     const cpu = roundRatios(runs, twin, bare, (run) => run.cpuPerRequest);
-    const rpsSpread = Math.max(Math.abs(1 - rps.low), Math.abs(rps.high - 1));
-    noiseFloor.set(framework, { rps: Math.abs(1 - rps.median), cpu: Math.abs(cpu.median - 1), rpsSpread });
+    const { offset, spread, resolution } = twinResolution(rps.ratios);
+    noiseFloor.set(framework, { rps: offset, cpu: Math.abs(cpu.median - 1), rpsSpread: spread, resolution });
     console.log(
       `  ${framework}: req/s ${percent(rps.median - 1)} (per-round IQR ${rps.iqr}), CPU per request ${percent(cpu.median - 1)} (IQR ${cpu.iqr}) against bare`,
     );
@@ -184,9 +184,7 @@ async function main(): Promise<void> {
     if (!runs.has(`${framework} bare`)) continue;
     const ours = rpsOverheads.get(`${framework} vigil`)!;
     const floor = noiseFloor.get(framework)!;
-    // What the median can be trusted to: the twin's own median offset, or its per-round spread shrunk
-    // by the number of rounds (a median of n rounds is about sqrt(n) times steadier than one round).
-    const resolution = Math.max(floor.rps, floor.rpsSpread / Math.sqrt(rounds));
+    const resolution = floor.resolution;
     const unresolvable = Math.abs(ours - 0.05) <= resolution;
     verdict(
       `${framework}: Vigil within 5% of the bare app's req/s`,

@@ -28,6 +28,19 @@ export function quartileRange(values: readonly number[]): { low: number; high: n
   return { low: at(0.25), high: at(0.75), text: `${at(0.25).toFixed(3)}-${at(0.75).toFixed(3)}` };
 }
 
+/**
+ * How far a median of per-round ratios to bare can be trusted, from a bare twin's own ratios (an
+ * identical bare server measured the same way): the twin's median offset from 1, or its per-round
+ * spread (the farther quartile from 1) shrunk by the square root of the rounds (a median of n rounds
+ * is about sqrt(n) times steadier than one round), whichever is larger.
+ */
+export function twinResolution(twinRatios: readonly number[]): { offset: number; spread: number; resolution: number } {
+  const { low, high } = quartileRange(twinRatios);
+  const offset = Math.abs(1 - median(twinRatios));
+  const spread = Math.max(Math.abs(1 - low), Math.abs(high - 1));
+  return { offset, spread, resolution: Math.max(offset, spread / Math.sqrt(twinRatios.length)) };
+}
+
 const verdicts: string[] = [];
 
 /** Records a target's outcome; printed together at the end. The exit code stays 0. */
