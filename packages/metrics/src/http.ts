@@ -383,7 +383,7 @@ export function expressMiddleware(recorder: HttpRecorder): ExpressMiddleware {
     try {
       if (!state.standAside && !recorder.excludes(request.url)) watch(response, request);
     } catch {
-      // See instrumentNodeHandler.
+      // See watchedHandler.
     }
     next();
   };
@@ -493,7 +493,7 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
       try {
         start(request, reply);
       } catch {
-        // See instrumentNodeHandler.
+        // See watchedHandler.
       }
       hookDone();
     });
@@ -501,7 +501,7 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
       try {
         if ((reply.raw as WatchedResponse)[watched] !== true) start(request, reply);
       } catch {
-        // See instrumentNodeHandler.
+        // See watchedHandler.
       }
       hookDone(null, payload);
     });
