@@ -166,7 +166,7 @@ export interface NodeHttpOptions {
 }
 
 /**
- * EventEmitter's `on` and OutgoingMessage's `writableFinished` getter, called on a ServerResponse
+ * EventEmitter's `on` and OutgoingMessage's state getters (`writableFinished`, `writableEnded`), called on a ServerResponse
  * directly instead of looked up on it. Express gives every response a prototype of its own
  * (`Object.setPrototypeOf` per request), so each response has a hidden class no other object
  * shares and every lookup through its prototype chain misses V8's caches: on this machine
@@ -174,25 +174,21 @@ export interface NodeHttpOptions {
  * direct call runs what the lookup finds (Express overrides neither); anything else is looked up.
  */
 const addListener = EventEmitter.prototype.on;
-const writableFinishedGetter = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'writableFinished')?.get;
-const writableEndedGetter = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'writableEnded')?.get;
 
 function listenForClose(response: Pick<ServerResponse, 'on'>, listener: () => void): void {
   if (response instanceof ServerResponse) addListener.call(response, 'close', listener);
   else response.on('close', listener);
 }
 
+/** Reads one of OutgoingMessage's state getters, called directly on a ServerResponse (see above). */
+function responseFlag(name: 'writableFinished' | 'writableEnded'): (response: ServerResponse) => boolean {
+  const getter = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, name)?.get;
+  return (response) => (getter !== undefined && response instanceof ServerResponse ? getter.call(response) === true : response[name]);
+}
 /** Whether the response reached its client: 'finish' came before 'close'. */
-function isFinished(response: ServerResponse): boolean {
-  return writableFinishedGetter !== undefined && response instanceof ServerResponse
-    ? writableFinishedGetter.call(response) === true
-    : response.writableFinished;
-}
-
+const isFinished = responseFlag('writableFinished');
 /** Whether the app ended the response, whether or not it was flushed before 'close'. */
-function isEnded(response: ServerResponse): boolean {
-  return writableEndedGetter !== undefined && response instanceof ServerResponse ? writableEndedGetter.call(response) === true : response.writableEnded;
-}
+const isEnded = responseFlag('writableEnded');
 
 /**
  * Measures responses from the moment `watch` is called until they close. 'close' comes once per
