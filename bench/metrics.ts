@@ -347,6 +347,13 @@ const httpResults = httpMeasured.medians;
 printTable(`node:http request through the handler, no sockets (${httpCalls} requests per round)`, httpResults, httpResults.get('request, no instrumentation'));
 const httpVsFloor = pairedRatio(httpMeasured, (get) => (get('vigil.httpHandler') - get('request, no instrumentation')) / (get("closure 'close' + two clocks (floor)") - get('request, no instrumentation')));
 console.log(`  vigil.httpHandler's overhead is ${fmt(httpVsFloor)}x the floor's (median of per-round ratios); the rest of its cost is the route, the status and the histogram`);
+// A timing of a path that records nothing (a route that stopped matching, a response never closed)
+// would look cheap: every timed request must be in the histogram under its route and status.
+const httpRecorded = new TextDecoder().decode((await httpVigil.scrape()).bytes).match(/^http_request_duration_seconds_count\{[^}]*route="\/api\/items\/:id"[^}]*status_code="200"[^}]*\} (\d+)$/m);
+const httpTimed = httpCalls * rounds + Math.min(httpCalls, 50_000);
+if (httpRecorded === null || Number(httpRecorded[1]) !== httpTimed) {
+  throw new Error(`bench:metrics: vigil.httpHandler recorded ${httpRecorded?.[1] ?? 'no'} requests under /api/items/:id and 200, expected ${httpTimed}`);
+}
 
 const heap = await heapOverTenMillionCalls();
 const growth = heap.after - heap.before;
