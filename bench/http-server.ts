@@ -1,5 +1,5 @@
 /**
- * The HTTP servers of the request-path benches (bench/http.ts, bench/http-paired.ts,
+ * The HTTP servers of the request-path benches (bench/http.ts, bench/http-paired.ts, bench/http-instructions.ts,
  * bench/http-profile.ts), in a process of their own so the load generator's work never lands on the
  * measured event loop. `startServer` forks this file with `<framework> <instrumentation>` and
  * `startPair` with `paired` added (a bare app and the instrumented one, in one process); the servers
@@ -8,8 +8,11 @@
  * Every variant serves GET /api/items/:id (a small JSON body) and /metrics. Instrumentation is
  * set up as each library's README shows, with its default metrics on where it has them
  * (express-prom-bundle is given prom-client's, as Vigil and fastify-metrics collect them by default).
+ * With VIGIL_BENCH_DEFAULT_METRICS=off in its environment, no variant collects default metrics:
+ * bench/http-instructions.ts counts the request path only, and default metrics sample the event
+ * loop on a timer, work that a slowed-down process (valgrind) does more of per request.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Session } from 'node:inspector/promises';
@@ -78,21 +81,30 @@ export function ask<T>(child: ChildProcess, message: 'cpu' | 'profile-start' | '
   });
 }
 
-/** Forks this file with `args` and resolves with the ports its servers listen on; rejects if it exits first. */
-async function forkServers(args: readonly string[]): Promise<{ child: ChildProcess; ports: readonly number[] }> {
-  const child = fork(fileURLToPath(import.meta.url), args, { execArgv: ['--conditions=vigil-source', '--import', 'tsx'] });
+/**
+ * Starts this file with `args` and resolves with the ports its servers listen on; rejects if it
+ * exits first. `wrapper` runs Node under another program (bench/http-instructions.ts: valgrind),
+ * with the same IPC channel as a fork.
+ */
+async function forkServers(args: readonly string[], wrapper: readonly string[] = []): Promise<{ child: ChildProcess; ports: readonly number[] }> {
+  const execArgv = ['--conditions=vigil-source', '--import', 'tsx'];
+  const file = fileURLToPath(import.meta.url);
+  const child =
+    wrapper.length === 0
+      ? fork(file, args, { execArgv })
+      : spawn(wrapper[0]!, [...wrapper.slice(1), process.execPath, ...execArgv, file, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ports = await new Promise<readonly number[]>((resolve, reject) => {
     child.once('message', (message: { ports: readonly number[] }) => resolve(message.ports));
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${[...wrapper, ...args].join(' ')} server exited with ${code}`)));
   });
   return { child, ports };
 }
 
 const urlOf = (port: number): string => `http://127.0.0.1:${port}/api/items/42`;
 
-/** Forks this file as one server and resolves once it listens; rejects if it exits first. */
-export async function startServer(framework: Framework, instrumentation: Instrumentation): Promise<BenchServer> {
-  const { child, ports } = await forkServers([framework, instrumentation]);
+/** Forks this file as one server (under `wrapper`, if given) and resolves once it listens; rejects if it exits first. */
+export async function startServer(framework: Framework, instrumentation: Instrumentation, wrapper?: readonly string[]): Promise<BenchServer> {
+  const { child, ports } = await forkServers([framework, instrumentation], wrapper);
   return { child, url: urlOf(ports[0]!) };
 }
 
@@ -118,6 +130,8 @@ export async function startPair(framework: Framework, instrumentation: Instrumen
 const require = createRequire(import.meta.url);
 const ignore = (): void => {};
 const item = (id: string): string => JSON.stringify({ id, name: 'widget', price: 12.5 });
+/** Whether instrumentation that has default metrics collects them (see the top of this file). */
+const defaultMetrics = process.env.VIGIL_BENCH_DEFAULT_METRICS !== 'off';
 
 /**
  * OpenTelemetry's HTTP instrumentation patches node:http when it is required, so it is set up
@@ -138,7 +152,7 @@ async function setUpOpenTelemetry(): Promise<(request: IncomingMessage, response
 
 async function vigilMetrics(instrumentation: Instrumentation): Promise<import('@vigil/metrics').VigilMetrics> {
   const { createVigilMetrics } = await import('@vigil/metrics');
-  return createVigilMetrics({ defaultLabels: { service: 'bench' }, collectDefaultMetrics: instrumentation !== 'vigil-middleware-only' });
+  return createVigilMetrics({ defaultLabels: { service: 'bench' }, collectDefaultMetrics: defaultMetrics && instrumentation !== 'vigil-middleware-only' });
 }
 
 async function nodeServer(instrumentation: Instrumentation, otelMetrics?: (request: IncomingMessage, response: ServerResponse) => void): Promise<import('node:http').Server> {
@@ -188,7 +202,7 @@ async function expressServer(instrumentation: Instrumentation, otelMetrics?: (re
     };
   } else if (instrumentation === 'express-prom-bundle') {
     const promBundle = require('express-prom-bundle') as typeof import('express-prom-bundle');
-    app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true, promClient: { collectDefaultMetrics: {} } }));
+    app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true, ...(defaultMetrics ? { promClient: { collectDefaultMetrics: {} } } : {}) }));
   } else if (otelMetrics !== undefined) {
     app.get('/metrics', (request, response) => otelMetrics(request, response));
   }
@@ -218,7 +232,7 @@ async function fastifyServer(instrumentation: Instrumentation, otelMetrics?: (re
     app.addHook('onSend', (_request, _reply, payload, done) => done(null, payload));
   } else if (instrumentation === 'fastify-metrics') {
     const fastifyMetrics = require('fastify-metrics') as { default: Parameters<typeof app.register>[0] };
-    await app.register(fastifyMetrics.default, { endpoint: '/metrics' });
+    await app.register(fastifyMetrics.default, { endpoint: '/metrics', defaultMetrics: { enabled: defaultMetrics } });
   } else if (otelMetrics !== undefined) {
     app.get('/metrics', (request, reply) => {
       reply.hijack();

@@ -5,6 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { OutgoingMessage, ServerResponse, type IncomingMessage } from 'node:http';
+// Imported, not the global accessor: see timed.ts.
+import { performance } from 'node:perf_hooks';
 import type { HistogramFamily, HistogramSeries } from './families.js';
 
 /** `route` label of requests that matched no route (404s, scanners). */

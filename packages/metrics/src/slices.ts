@@ -4,6 +4,7 @@
  * slices, so the work yields to the event loop every few milliseconds and stops once every caller
  * has gone away.
  */
+import { performance } from 'node:perf_hooks';
 
 /** A scrape's caller went away (its signal aborted), or every caller of a shared render did. */
 export class ScrapeAbortedError extends Error {

@@ -1,0 +1,204 @@
+/**
+ * What a request costs each server, in machine instructions, counted by valgrind's callgrind in the
+ * server process (every thread: the event loop, V8's compiler and GC helpers, libuv's pool).
+ *
+ * The req/s benches (bench/http.ts, bench/http-paired.ts) time the servers on a shared two-core
+ * machine with the load generator beside them; a few percent of integration cost sits inside what
+ * other processes and JIT luck do to those timings from one run to the next. An instruction count
+ * does not move with the machine's load: run to run, a server's median lands within about 0.3%. What it leaves out is the kernel's share (sockets: the same for every
+ * variant here, as no integration makes a system call) and how fast the instructions run (cache
+ * misses, branch mispredictions), which only the timed benches see.
+ *
+ * Each server is warmed up (V8 has compiled the hot paths), then loaded for a settling window that
+ * is not counted, then for `countedWindows` counted windows. A window's instructions over its
+ * requests is one reading; the figure is the median reading, so a window that a major GC or a late
+ * compile lands in does not move it. The range printed beside it is the windows' own readings.
+ *
+ * Two things would make the count depend on time rather than on requests, and both are held still:
+ * - One connection: each request is read, answered and closed out in an event-loop turn of its
+ *   own. With several, how many requests share a turn depends on how fast the client is.
+ * - No default metrics for any variant (VIGIL_BENCH_DEFAULT_METRICS=off, bench/http-server.ts): they
+ *   sample the event loop on a timer, and under valgrind a request takes some 50 times as long, so
+ *   that work would be charged to requests many times over. What the registry and default metrics
+ *   cost a real process is `pnpm bench:http`'s `vigil-registry-only`.
+ *
+ *   pnpm bench:http-instructions            (node:http, express, fastify; also part of `pnpm bench`)
+ *   pnpm bench:http-instructions node:http
+ *   VIGIL_HTTP_INSTRUCTIONS_KEEP=/tmp/cg pnpm bench:http-instructions node:http
+ *     (keeps callgrind's dumps in /tmp/cg: `callgrind_annotate <dump>` lists a window's instructions
+ *     by function; JIT-compiled JavaScript shows as bare addresses)
+ *
+ * Needs valgrind (`apt-get install valgrind`).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { parseExposition, sampleValue } from '../packages/metrics/test/helpers/exposition.js';
+import { frameworkArgument, frameworks, startServer, type Framework, type Instrumentation } from './http-server.js';
+import { median, printVerdicts, verdict } from './support.js';
+
+/** Requests before the first dump; a settling window follows, also not counted. */
+const warmupRequests = 30_000;
+/** A window counts whichever young-generation GCs fall in it; the longer the window, the less one GC more or less moves it. */
+const windowRequests = 10_000;
+/** Under valgrind V8 still compiles, and the first major GCs land, until some 40,000 requests (measured). */
+const settlingRequests = 10_000;
+const countedWindows = 5;
+/** One connection, so every request has an event-loop turn of its own (see above). */
+const connections = 1;
+/** Servers counted at once: instruction counts do not depend on the machine's load, so both cores are used. */
+const parallelServers = 2;
+
+const peers: Readonly<Record<Framework, Instrumentation | undefined>> = { 'node:http': undefined, express: 'express-prom-bundle', fastify: 'fastify-metrics' };
+const only = frameworkArgument('bench:http-instructions', process.argv[2]);
+
+function requireValgrind(): void {
+  const found = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  if (found.error !== undefined || found.status !== 0) {
+    throw new Error('bench:http-instructions needs valgrind (callgrind) on the PATH: apt-get install valgrind');
+  }
+}
+
+/** The `totals:` line of one callgrind dump: instructions executed since the previous dump. */
+function dumpTotal(file: string): number {
+  const match = /^totals: (\d+)$/m.exec(readFileSync(file, 'utf8'));
+  if (match === null) throw new Error(`bench:http-instructions: no totals line in ${file}`);
+  return Number(match[1]);
+}
+
+interface Counted {
+  /** Instructions per request, one reading per counted window. */
+  readonly perRequest: number[];
+  /** Requests the server's own metrics recorded, for the variants that measure requests; else undefined. */
+  readonly recorded: number | undefined;
+  readonly sent: number;
+}
+
+async function countVariant(framework: Framework, instrumentation: Instrumentation, directory: string): Promise<Counted> {
+  const dumpName = `${framework.replace(':', '-')}.${instrumentation}.out`;
+  // A kept directory may hold an earlier run's dumps of this server.
+  for (const name of readdirSync(directory)) if (name.startsWith(dumpName)) rmSync(join(directory, name));
+  const server = await startServer(framework, instrumentation, ['valgrind', '--quiet', '--tool=callgrind', '--dump-line=no', `--callgrind-out-file=${join(directory, dumpName)}`]);
+  let sent = 0;
+  /** Sends `amount` requests; resolves with how many were answered. */
+  const load = async (amount: number): Promise<number> => {
+    const result = await autocannon({ url: server.url, connections, amount });
+    if (result.errors + result.non2xx > 0) throw new Error(`bench:http-instructions: ${result.errors + result.non2xx} failed requests on ${framework} ${instrumentation}`);
+    sent += result.requests.total;
+    return result.requests.total;
+  };
+  // callgrind_control -d writes the counts since the previous dump and starts the next part.
+  const dump = (): void => void execFileSync('callgrind_control', ['-d', String(server.child.pid)], { stdio: 'ignore' });
+  try {
+    await load(warmupRequests);
+    dump();
+    await load(settlingRequests); // settling: an idle-time GC and the last compiles land here
+    dump();
+    const answered: number[] = [];
+    for (let window = 0; window < countedWindows; window++) {
+      answered.push(await load(windowRequests));
+      dump();
+    }
+    const scraped = await fetch(server.url.replace('/api/items/42', '/metrics'));
+    const samples = parseExposition(await scraped.text());
+    const measures = instrumentation === 'vigil' || instrumentation === 'vigil-express-middleware';
+    const recorded = measures ? sampleValue(samples, 'http_request_duration_seconds_count', { method: 'GET', route: '/api/items/:id', status_code: '200' }) : undefined;
+    const parts = readdirSync(directory)
+      .filter((name) => name.startsWith(`${dumpName}.`))
+      .map((name) => ({ name, part: Number(name.slice(name.lastIndexOf('.') + 1)) }))
+      .sort((a, b) => a.part - b.part);
+    if (parts.length !== countedWindows + 2) throw new Error(`bench:http-instructions: expected ${countedWindows + 2} callgrind dumps for ${framework} ${instrumentation}, found ${parts.length}`);
+      const perRequest = parts.slice(2).map(({ name }, window) => dumpTotal(join(directory, name)) / answered[window]!);
+    return { perRequest, recorded, sent };
+  } finally {
+    server.child.kill('SIGKILL');
+  }
+}
+
+/** Runs `tasks` with at most `limit` at once, keeping their order in the results. */
+async function inParallel<T>(tasks: ReadonlyArray<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+async function main(): Promise<void> {
+  requireValgrind();
+  // Inherited by every server this bench starts (see the top of this file).
+  process.env.VIGIL_BENCH_DEFAULT_METRICS = 'off';
+  const started = performance.now();
+  const kept = process.env.VIGIL_HTTP_INSTRUCTIONS_KEEP;
+  if (kept !== undefined) mkdirSync(kept, { recursive: true });
+  const directory = kept ?? mkdtempSync(join(tmpdir(), 'vigil-callgrind-'));
+  console.log(
+    `request-path instructions, callgrind in the server process; node ${process.version}; ${warmupRequests} requests warm-up, ` +
+      `${settlingRequests} settling, then ${countedWindows} counted windows of ${windowRequests}; autocannon ${connections} connections, GET /api/items/:id`,
+  );
+  console.log(`\n  ${'server'.padEnd(34)}${'instr/req'.padStart(12)}${'(windows min-max)'.padStart(20)}${'vs bare'.padStart(10)}`);
+  const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+  try {
+    for (const framework of frameworks) {
+      if (only !== undefined && framework !== only) continue;
+      const peer = peers[framework];
+      const variants: Instrumentation[] = [
+        'bare',
+        'vigil',
+        'empty-hook',
+        ...(framework === 'express' ? (['vigil-express-middleware'] as const) : []),
+        ...(peer === undefined ? [] : [peer]),
+      ];
+      const counted = await inParallel(
+        variants.map((instrumentation) => () => countVariant(framework, instrumentation, directory)),
+        parallelServers,
+      );
+      const perRequest = new Map(variants.map((instrumentation, index) => [instrumentation, median(counted[index]!.perRequest)]));
+      const bare = perRequest.get('bare')!;
+      variants.forEach((instrumentation, index) => {
+        const { perRequest: readings, recorded, sent } = counted[index]!;
+        // A path that records nothing must not pass for cheap.
+        if (recorded !== undefined && recorded !== sent) {
+          throw new Error(`bench:http-instructions: ${framework} ${instrumentation} recorded ${recorded} requests of the ${sent} sent`);
+        }
+        const range = `${Math.min(...readings).toFixed(0)}-${Math.max(...readings).toFixed(0)}`;
+        console.log(
+          `  ${`${framework} ${instrumentation}`.padEnd(34)}${perRequest.get(instrumentation)!.toFixed(0).padStart(12)}${range.padStart(20)}` +
+            `${(perRequest.get(instrumentation)! / bare).toFixed(3).padStart(10)}`,
+        );
+      });
+      const integrations: ReadonlyArray<readonly [string, Instrumentation]> = [['', 'vigil'], ...(framework === 'express' ? ([[' (middleware)', 'vigil-express-middleware']] as const) : [])];
+      for (const [form, instrumentation] of integrations) {
+        const added = perRequest.get(instrumentation)! - bare;
+        verdict(
+          `${framework}: Vigil's integration${form} adds at most 5% of the bare app's instructions per request`,
+          added <= 0.05 * bare,
+          `${added.toFixed(0)} instructions = ${percent(added / bare)} of bare's ${bare.toFixed(0)} (the framework's empty hook ${percent((perRequest.get('empty-hook')! - bare) / bare)})`,
+        );
+        if (peer !== undefined) {
+          const theirs = perRequest.get(peer)! - bare;
+          verdict(
+            `${framework}: Vigil's instructions per request${form} over bare <= 1/3 of ${peer}'s`,
+            added <= theirs / 3,
+            `${added.toFixed(0)} vs ${theirs.toFixed(0)} = ${(added / theirs).toFixed(2)}x`,
+          );
+        }
+      }
+    }
+  } finally {
+    if (kept === undefined) rmSync(directory, { recursive: true, force: true });
+    else console.log(`  (callgrind dumps kept in ${kept})`);
+  }
+  console.log('  (instr/req: median over the counted windows of instructions over requests, all threads of the server process, user space; no default metrics)');
+  printVerdicts();
+  console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+await main();
