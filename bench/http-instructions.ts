@@ -68,6 +68,14 @@ function dumpTotal(file: string): number {
   return Number(match[1]);
 }
 
+/** The requests to GET /api/items/:id answered 200 that a Vigil server's own /metrics counts. */
+async function recordedRequests(metricsUrl: string): Promise<number> {
+  const scraped = await fetch(metricsUrl);
+  if (!scraped.ok) throw new Error(`bench:http-instructions: ${metricsUrl} answered ${scraped.status}`);
+  const samples = parseExposition(await scraped.text());
+  return sampleValue(samples, 'http_request_duration_seconds_count', { method: 'GET', route: '/api/items/:id', status_code: '200' });
+}
+
 interface Counted {
   /** Instructions per request, one reading per counted window. */
   readonly perRequest: number[];
@@ -101,10 +109,9 @@ async function countVariant(framework: Framework, instrumentation: Instrumentati
       answered.push(await load(windowRequests));
       dump();
     }
-    const scraped = await fetch(server.url.replace('/api/items/42', '/metrics'));
-    const samples = parseExposition(await scraped.text());
+    // Vigil's variants serve their own /metrics; the others have none or another library's.
     const measures = instrumentation === 'vigil' || instrumentation === 'vigil-express-middleware';
-    const recorded = measures ? sampleValue(samples, 'http_request_duration_seconds_count', { method: 'GET', route: '/api/items/:id', status_code: '200' }) : undefined;
+    const recorded = measures ? await recordedRequests(server.url.replace('/api/items/42', '/metrics')) : undefined;
     const parts = readdirSync(directory)
       .filter((name) => name.startsWith(`${dumpName}.`))
       .map((name) => ({ name, part: Number(name.slice(name.lastIndexOf('.') + 1)) }))
