@@ -36,7 +36,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { parseExposition, sampleValue } from '../packages/metrics/test/helpers/exposition.js';
-import { frameworkArgument, frameworks, startServer, type Framework, type Instrumentation } from './http-server.js';
+import { frameworkArgument, frameworks, requestPathPeers, startServer, type Framework, type Instrumentation } from './http-server.js';
 import { median, printVerdicts, verdict } from './support.js';
 
 /** Requests before the first dump; a settling window follows, also not counted. */
@@ -51,7 +51,6 @@ const connections = 1;
 /** Servers counted at once: instruction counts do not depend on the machine's load, so both cores are used. */
 const parallelServers = 2;
 
-const peers: Readonly<Record<Framework, Instrumentation | undefined>> = { 'node:http': undefined, express: 'express-prom-bundle', fastify: 'fastify-metrics' };
 const only = frameworkArgument('bench:http-instructions', process.argv[2]);
 
 function requireValgrind(): void {
@@ -76,15 +75,8 @@ async function recordedRequests(metricsUrl: string): Promise<number> {
   return sampleValue(samples, 'http_request_duration_seconds_count', { method: 'GET', route: '/api/items/:id', status_code: '200' });
 }
 
-interface Counted {
-  /** Instructions per request, one reading per counted window. */
-  readonly perRequest: number[];
-  /** Requests the server's own metrics recorded, for the variants that measure requests; else undefined. */
-  readonly recorded: number | undefined;
-  readonly sent: number;
-}
-
-async function countVariant(framework: Framework, instrumentation: Instrumentation, directory: string): Promise<Counted> {
+/** Counts one server; resolves with its instructions per request, one reading per counted window. */
+async function countVariant(framework: Framework, instrumentation: Instrumentation, directory: string): Promise<number[]> {
   const dumpName = `${framework.replace(':', '-')}.${instrumentation}.out`;
   // A kept directory may hold an earlier run's dumps of this server.
   for (const name of readdirSync(directory)) if (name.startsWith(dumpName)) rmSync(join(directory, name));
@@ -109,16 +101,18 @@ async function countVariant(framework: Framework, instrumentation: Instrumentati
       answered.push(await load(windowRequests));
       dump();
     }
-    // Vigil's variants serve their own /metrics; the others have none or another library's.
-    const measures = instrumentation === 'vigil' || instrumentation === 'vigil-express-middleware';
-    const recorded = measures ? await recordedRequests(server.url.replace('/api/items/42', '/metrics')) : undefined;
+    // A path that records nothing must not pass for cheap. Vigil's variants serve their own
+    // /metrics; the others have none or another library's.
+    if (instrumentation === 'vigil' || instrumentation === 'vigil-express-middleware') {
+      const recorded = await recordedRequests(server.url.replace('/api/items/42', '/metrics'));
+      if (recorded !== sent) throw new Error(`bench:http-instructions: ${framework} ${instrumentation} recorded ${recorded} requests of the ${sent} sent`);
+    }
     const parts = readdirSync(directory)
       .filter((name) => name.startsWith(`${dumpName}.`))
       .map((name) => ({ name, part: Number(name.slice(name.lastIndexOf('.') + 1)) }))
       .sort((a, b) => a.part - b.part);
     if (parts.length !== countedWindows + 2) throw new Error(`bench:http-instructions: expected ${countedWindows + 2} callgrind dumps for ${framework} ${instrumentation}, found ${parts.length}`);
-      const perRequest = parts.slice(2).map(({ name }, window) => dumpTotal(join(directory, name)) / answered[window]!);
-    return { perRequest, recorded, sent };
+    return parts.slice(2).map(({ name }, window) => dumpTotal(join(directory, name)) / answered[window]!);
   } finally {
     server.child.kill('SIGKILL');
   }
@@ -155,7 +149,7 @@ async function main(): Promise<void> {
   try {
     for (const framework of frameworks) {
       if (only !== undefined && framework !== only) continue;
-      const peer = peers[framework];
+      const peer = requestPathPeers[framework];
       const variants: Instrumentation[] = [
         'bare',
         'vigil',
@@ -167,14 +161,10 @@ async function main(): Promise<void> {
         variants.map((instrumentation) => () => countVariant(framework, instrumentation, directory)),
         parallelServers,
       );
-      const perRequest = new Map(variants.map((instrumentation, index) => [instrumentation, median(counted[index]!.perRequest)]));
+      const perRequest = new Map(variants.map((instrumentation, index) => [instrumentation, median(counted[index]!)]));
       const bare = perRequest.get('bare')!;
       variants.forEach((instrumentation, index) => {
-        const { perRequest: readings, recorded, sent } = counted[index]!;
-        // A path that records nothing must not pass for cheap.
-        if (recorded !== undefined && recorded !== sent) {
-          throw new Error(`bench:http-instructions: ${framework} ${instrumentation} recorded ${recorded} requests of the ${sent} sent`);
-        }
+        const readings = counted[index]!;
         const range = `${Math.min(...readings).toFixed(0)}-${Math.max(...readings).toFixed(0)}`;
         console.log(
           `  ${`${framework} ${instrumentation}`.padEnd(34)}${perRequest.get(instrumentation)!.toFixed(0).padStart(12)}${range.padStart(20)}` +

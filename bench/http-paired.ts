@@ -19,7 +19,7 @@
  */
 import autocannon from 'autocannon';
 import { cpuMeasuredLoad, type LoadRun } from './http-load.js';
-import { frameworkArgument, frameworks, startPair, type BenchPair, type Framework, type Instrumentation } from './http-server.js';
+import { frameworkArgument, frameworks, requestPathPeers, startPair, type BenchPair, type Framework, type Instrumentation } from './http-server.js';
 import { median, printVerdicts, quartileRange, twinResolution, verdict } from './support.js';
 
 const processes = Number(process.env.VIGIL_HTTP_PAIRED_PROCESSES ?? 4);
@@ -33,7 +33,6 @@ const primeSeconds = 0.25;
 const durationSeconds = 1;
 const connections = 10;
 
-const peers: Readonly<Record<Framework, Instrumentation | undefined>> = { 'node:http': undefined, express: 'express-prom-bundle', fastify: 'fastify-metrics' };
 const only = frameworkArgument('bench:http-paired', process.argv[2]);
 
 async function measure(pair: BenchPair, url: string): Promise<LoadRun> {
@@ -81,7 +80,7 @@ async function main(): Promise<void> {
   const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
   for (const framework of frameworks) {
     if (only !== undefined && framework !== only) continue;
-    const peer = peers[framework];
+    const peer = requestPathPeers[framework];
     const variants: Instrumentation[] = [
       'bare-twin',
       'vigil',

@@ -44,6 +44,9 @@ export type Instrumentation =
   | 'fastify-metrics'
   | 'opentelemetry';
 
+/** Each framework's most-used metrics library, the peer Vigil's request path is judged against (node:http has none). */
+export const requestPathPeers: Readonly<Record<Framework, Instrumentation | undefined>> = { 'node:http': undefined, express: 'express-prom-bundle', fastify: 'fastify-metrics' };
+
 /** The framework named on a bench's command line, if any; anything else is an error naming the choices. */
 export function frameworkArgument(bench: string, argument: string | undefined): Framework | undefined {
   if (argument === undefined) return undefined;
