@@ -5,7 +5,9 @@
  * The req/s benches (bench/http.ts, bench/http-paired.ts) time the servers on a shared two-core
  * machine with the load generator beside them; a few percent of integration cost sits inside what
  * other processes and JIT luck do to those timings from one run to the next. An instruction count
- * does not move with the machine's load: run to run, a server's median lands within about 0.3%. What it leaves out is the kernel's share (sockets: the same for every
+ * moves far less with the machine's load: two runs side by side put a server's median within 0.3% of
+ * each other, and a run alone counted 2.7% fewer for every server (V8's background compiles and GCs
+ * land differently), so compare variants of one run, not counts across runs. What it leaves out is the kernel's share (sockets: the same for every
  * variant here, as no integration makes a system call) and how fast the instructions run (cache
  * misses, branch mispredictions), which only the timed benches see.
  *
@@ -48,7 +50,7 @@ const settlingRequests = 10_000;
 const countedWindows = 5;
 /** One connection, so every request has an event-loop turn of its own (see above). */
 const connections = 1;
-/** Servers counted at once: instruction counts do not depend on the machine's load, so both cores are used. */
+/** Servers counted at once, on the two cores; the variants of one run share the conditions they are compared under. */
 const parallelServers = 2;
 
 const only = frameworkArgument('bench:http-instructions', process.argv[2]);
