@@ -6,8 +6,9 @@
  * machine with the load generator beside them; a few percent of integration cost sits inside what
  * other processes and JIT luck do to those timings from one run to the next. An instruction count
  * moves far less with the machine's load: two runs side by side put a server's median within 0.3% of
- * each other, and a run alone counted 2.7% fewer for every server (V8's background compiles and GCs
- * land differently), so compare variants of one run, not counts across runs. What it leaves out is the kernel's share (sockets: the same for every
+ * each other, a run alone counted 2.7% fewer for every server (V8's background compiles and GCs
+ * land differently), and two runs alone minutes apart put node:http's bare 2.9% apart (2026-12-03), so
+ * compare variants of one run, not counts across runs. What it leaves out is the kernel's share (sockets: the same for every
  * variant here, as no integration makes a system call) and how fast the instructions run (cache
  * misses, branch mispredictions), which only the timed benches see.
  *

@@ -8,6 +8,7 @@ import { OutgoingMessage, ServerResponse, type IncomingMessage } from 'node:http
 // Imported, not the global accessor: see timed.ts.
 import { performance } from 'node:perf_hooks';
 import type { HistogramFamily, HistogramSeries } from './families.js';
+import { compileRoutes, type RouteMatcher } from './route-templates.js';
 
 /** `route` label of requests that matched no route (404s, scanners). */
 export const unmatchedRoute = 'unmatched';
@@ -26,7 +27,35 @@ export const defaultExcludedPaths: readonly string[] = ['/metrics', '/health', '
 /** The standard methods, each its own `method` label; anything else is `other`. */
 const knownMethods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE'] as const;
 const otherMethod = 'other';
-const methodIndexes = new Map<string, number>(knownMethods.map((method, index) => [method, index]));
+/**
+ * A method's index in `knownMethods`. A switch rather than a Map: Node's method strings are not
+ * internalized, so a Map lookup pays a hash-table probe before the string comparison, and GET, most
+ * requests, is the first comparison here. The http tests check every case against `knownMethods`.
+ */
+function methodIndexOf(method: string | undefined): number {
+  switch (method) {
+    case 'GET':
+      return 0;
+    case 'HEAD':
+      return 1;
+    case 'POST':
+      return 2;
+    case 'PUT':
+      return 3;
+    case 'DELETE':
+      return 4;
+    case 'PATCH':
+      return 5;
+    case 'OPTIONS':
+      return 6;
+    case 'CONNECT':
+      return 7;
+    case 'TRACE':
+      return 8;
+    default:
+      return knownMethods.length;
+  }
+}
 const methodLabels: readonly string[] = [...knownMethods, otherMethod];
 /** Slots per status code in a route's series key: one per method label. */
 const methodSlots = 16;
@@ -71,12 +100,14 @@ export class HttpRecorder {
     if (url === undefined) return this.excludedPaths.has('/');
     // In place: no slice of the URL and no hash of it on the path of every measured request. The
     // length and the character after the path are compared first: for nearly every request they
-    // differ, and two integer comparisons cost less than a string comparison.
+    // differ, and two integer comparisons cost less than a string comparison. A URL as long as the
+    // path is compared with `===`, which V8 runs inline; `startsWith` is a call that it does not
+    // inline, left for URLs with a query string.
     const length = url.length;
     for (let i = 0; i < compared.length; i++) {
       const path = compared[i]!;
       const end = path.length;
-      if ((length === end || (length > end && url.charCodeAt(end) === 63)) /* ? */ && url.startsWith(path)) return true;
+      if (length === end ? url === path : length > end && url.charCodeAt(end) === 63 /* ? */ && url.startsWith(path)) return true;
     }
     return false;
   }
@@ -87,7 +118,7 @@ export class HttpRecorder {
    */
   record(method: string | undefined, route: string, statusCode: number | string, durationMs: number): void {
     try {
-      const methodIndex = (method === undefined ? undefined : methodIndexes.get(method)) ?? knownMethods.length;
+      const methodIndex = methodIndexOf(method);
       if (isCacheableStatus(statusCode)) {
         const key = statusCode * methodSlots + methodIndex;
         const cached = this.routes.get(route)?.get(key);
@@ -123,35 +154,12 @@ export class HttpRecorder {
 /** Explicit route template for a request, for handlers that do their own routing. */
 const explicitRoutes = new WeakMap<IncomingMessage, string>();
 
+/** Whether any request was given an explicit template: until then the integrations skip the lookup. */
+let explicitRoutesSet = false;
+
 export function setRouteTemplate(request: IncomingMessage, template: string): void {
+  explicitRoutesSet = true;
   explicitRoutes.set(request, template);
-}
-
-type RouteMatcher = (path: string) => string | undefined;
-
-/**
- * Compiles templates such as `/api/items/:id` or `/static/*`; the first template that matches
- * the path (query string removed) names the route.
- */
-export function compileRoutes(templates: readonly string[]): RouteMatcher {
-  const compiled = templates.map((template) => {
-    if (typeof template !== 'string' || !template.startsWith('/')) {
-      throw new Error(`@vigil/metrics: route template ${JSON.stringify(template)} must start with "/"`);
-    }
-    const pattern = template
-      .split('/')
-      .map((segment) => {
-        if (segment === '*') return '.*';
-        if (segment.startsWith(':')) return '[^/]+';
-        return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('/');
-    return { template, regexp: new RegExp(`^${pattern}/?$`) };
-  });
-  return (path) => {
-    for (const route of compiled) if (route.regexp.test(path)) return route.template;
-    return undefined;
-  };
 }
 
 function pathOf(url: string | undefined): string {
@@ -200,7 +208,8 @@ const isEnded = responseFlag('writableEnded');
  * nothing is written onto the response. Express gives every request and response their own
  * prototype (`Object.setPrototypeOf` per request), so each of them has a hidden class no other
  * object shares: adding a property to one copies that class, several microseconds a property,
- * far more than allocating the closure. On node:http the two cost about the same.
+ * far more than allocating the closure. A plain node:http response is cheaper to write on (see
+ * instrumentNodeHandler); Express and Fastify responses keep the closure.
  */
 function responseWatcher<C>(
   recorder: HttpRecorder,
@@ -231,17 +240,50 @@ function responseWatcher<C>(
 
 const methodOfRequest = (request: IncomingMessage): string | undefined => request.method;
 
+/**
+ * The node:http integration: one 'close' listener per handler, shared by every response it watches,
+ * and the start time written on the response. A closure per response is allocated, and V8 sets up
+ * each new closure on its first call (its lazy-compile stub), on every request; the write is neither.
+ * A node:http response is a plain ServerResponse, so the write takes the same hidden-class step every
+ * time (unlike Express's, see responseWatcher), and the request is the response's own `req`. A
+ * response that is not a ServerResponse of that request (a test double) is watched by the closure.
+ */
 export function instrumentNodeHandler(recorder: HttpRecorder, handler: NodeHandler, options: NodeHttpOptions): NodeHandler {
   const matchRoute: (request: IncomingMessage) => string | undefined =
     typeof options.routes === 'function'
       ? options.routes
-      : ((match: RouteMatcher) => (request: IncomingMessage) => match(pathOf(request.url)))(compileRoutes(options.routes));
-  const watch = responseWatcher<IncomingMessage>(
-    recorder,
-    methodOfRequest,
-    (request) => explicitRoutes.get(request) ?? matchRoute(request) ?? unmatchedRoute,
-  );
-  return watchedHandler(recorder, handler, watch);
+      : ((matchUrl: RouteMatcher) => (request: IncomingMessage) => matchUrl(request.url ?? '/'))(compileRoutes(options.routes));
+  const routeOf = (request: IncomingMessage): string => (explicitRoutesSet ? explicitRoutes.get(request) : undefined) ?? matchRoute(request) ?? unmatchedRoute;
+  // Per handler, so two VigilMetrics wrapping one server each keep their own start time.
+  const startKey: unique symbol = Symbol('vigil.http.start');
+  type StartedResponse = ServerResponse & { [startKey]?: number };
+  function closed(this: StartedResponse): void {
+    try {
+      const end = performance.now();
+      const start = this[startKey];
+      if (start === undefined) return;
+      const request = this.req;
+      let route = unmatchedRoute;
+      try {
+        route = routeOf(request);
+      } catch {
+        // Fall back to the fixed label.
+      }
+      const status = this.writableFinished ? this.statusCode : clientClosedStatusCode;
+      recorder.record(request.method, route, status, end - start);
+    } catch {
+      // A throw here would be an uncaught exception in the app.
+    }
+  }
+  const watchOther = responseWatcher<IncomingMessage>(recorder, methodOfRequest, routeOf);
+  return watchedHandler(recorder, handler, (response, request) => {
+    if (response instanceof ServerResponse && response.req === request) {
+      (response as StartedResponse)[startKey] = performance.now();
+      addListener.call(response, 'close', closed);
+    } else {
+      watchOther(response, request);
+    }
+  });
 }
 
 /** `handler`, watching every response it is given that the recorder does not exclude. */
@@ -354,7 +396,7 @@ function mountOf(request: ExpressLikeRequest, base: string): string {
 }
 
 function expressRoute(request: ExpressLikeRequest): string {
-  const explicit = explicitRoutes.get(request);
+  const explicit = explicitRoutesSet ? explicitRoutes.get(request) : undefined;
   if (explicit !== undefined) return explicit;
   const path = request.route?.path;
   if (path === undefined) return unmatchedRoute;
@@ -451,7 +493,7 @@ function fastifyRoute(request: FastifyLikeRequest): string {
   try {
     // Fastify's `routeOptions` getter builds an object on every call: read it once. Its `url` is
     // undefined exactly when the request is a 404 (`is404` tests the same field).
-    return explicitRoutes.get(request.raw) ?? request.routeOptions?.url ?? unmatchedRoute;
+    return (explicitRoutesSet ? explicitRoutes.get(request.raw) : undefined) ?? request.routeOptions?.url ?? unmatchedRoute;
   } catch {
     return unmatchedRoute;
   }

@@ -1,4 +1,6 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { createServer, IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import express from 'express';
 import Fastify from 'fastify';
@@ -88,6 +90,29 @@ describe('HTTP RED middleware', () => {
     expect(sampleValue(samples, count, { method: 'GET', route: unmatchedRoute, status_code: '404' })).toBe(2);
     expect(sampleValue(samples, count, { route: '/custom-template', status_code: '204' })).toBe(1);
     expect(routeLabels(samples)).toEqual(new Set(['/api/items/:id', unmatchedRoute, '/custom-template']));
+  });
+
+  it('node:http: two VigilMetrics wrapping one handler each count every response', async () => {
+    const outer = isolatedVigil();
+    const inner = isolatedVigil();
+    const routes = { routes: ['/api/items/:id'] };
+    const handler = outer.httpHandler(inner.httpHandler((_request, response) => void response.writeHead(200).end('ok'), routes), routes);
+    const base = await listen(createServer(handler));
+    for (const id of [1, 2, 3]) await (await fetch(`${base}/api/items/${id}`)).text();
+    for (const vigil of [outer, inner]) {
+      expect(sampleValue(await samplesOf(vigil), count, { method: 'GET', route: '/api/items/:id', status_code: '200' })).toBe(3);
+    }
+  });
+
+  it("node:http: measures a response that is not the request's own ServerResponse (a test double)", async () => {
+    const vigil = isolatedVigil();
+    const handler = vigil.httpHandler((_request, response) => void (response.statusCode = 202), { routes: ['/api/items/:id'] });
+    const request = new IncomingMessage(new Socket());
+    Object.assign(request, { url: '/api/items/9?full=1', method: 'PUT' });
+    const response = Object.assign(new EventEmitter(), { statusCode: 200, writableFinished: true, req: undefined });
+    await handler(request, response as unknown as ServerResponse);
+    response.emit('close');
+    expect(sampleValue(await samplesOf(vigil), count, { method: 'PUT', route: '/api/items/:id', status_code: '202' })).toBe(1);
   });
 
   it.each(expressMajors.flatMap(([major, framework]) => (['middleware', 'handler'] as const).map((integration) => [major, integration, framework] as const)))(
@@ -439,10 +464,20 @@ describe('HttpRecorder', () => {
     return { samples, recorder: new HttpRecorder(family, () => maxLabelSets, excluded) };
   };
 
+  it('labels each standard method as itself, anything else as other', async () => {
+    const { samples, recorder } = recorderWith(100);
+    const standard = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE'];
+    for (const method of [...standard, 'PROPFIND', 'get', undefined]) recorder.record(method, '/a', 200, 1);
+    const found = await samples();
+    const count = 'http_request_duration_seconds_count';
+    for (const method of standard) expect(sampleValue(found, count, { method, route: '/a', status_code: '200' }), method).toBe(1);
+    expect(sampleValue(found, count, { method: 'other', route: '/a', status_code: '200' })).toBe(3);
+  });
+
   it('excludes a path with or without a query string, and nothing that merely starts with it', () => {
     const { recorder } = recorderWith(10);
     for (const url of ['/metrics', '/metrics?name[]=up', '/health', '/health/ready', '/health/live?x=1']) expect(recorder.excludes(url), url).toBe(true);
-    for (const url of ['/metricsx', '/metrics/x', '/health/', '/healthz', '/api', '/', undefined]) expect(recorder.excludes(url), String(url)).toBe(false);
+    for (const url of ['/metricsx', '/metrics/x', '/health/', '/healthz', '/metricz', '/api/items/42', '/api', '/', undefined]) expect(recorder.excludes(url), String(url)).toBe(false);
     // Past the in-place comparisons, a Set lookup gives the same answers.
     const many = Array.from({ length: 20 }, (_, i) => `/internal/${i}`);
     const large = recorderWith(10, [...many, '/']).recorder;
