@@ -30,7 +30,7 @@ const otherMethod = 'other';
 /**
  * A method's index in `knownMethods`. A switch rather than a Map: Node's method strings are not
  * internalized, so a Map lookup pays a hash-table probe before the string comparison, and GET, most
- * requests, is the first comparison here. The http tests check every case against `knownMethods`.
+ * requests, is the first comparison here. The http tests check the label of every standard method.
  */
 function methodIndexOf(method: string | undefined): number {
   switch (method) {

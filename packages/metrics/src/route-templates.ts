@@ -7,9 +7,9 @@
  * literal, and a trailing slash is optional. The query string is not part of the path.
  *
  * Each template is one regular expression run on the URL as it arrives, query string included, so a
- * request pays no search for the `?` and no slice of the path. A hand-written walk over the segments
- * was tried and cost more per request than V8's compiled regexp: `String.prototype.startsWith` is a
- * builtin call V8 does not inline, and a loop over characters does no better than the regexp engine.
+ * request pays no search for the `?` and no slice of the path. V8 compiles each regexp to native code;
+ * a hand-written walk over the segments was tried in its place and dropped, as it was no cheaper
+ * (`String.prototype.startsWith` is a builtin call that V8 does not inline).
  */
 
 /** Route template of a URL, or undefined when none matches. Never throws on a string. */
