@@ -55,7 +55,7 @@ describe('compileRoutes', () => {
     expect(compileRoutes([template])(url)).toBe(matches ? template : undefined);
   });
 
-  it('names the first template that matches, walked or not', () => {
+  it('names the first template that matches', () => {
     const match = compileRoutes(['/api/items/export', '/api/items/:id', '/a/*/z', '/*']);
     expect(match('/api/items/export')).toBe('/api/items/export');
     expect(match('/api/items/7')).toBe('/api/items/:id');
