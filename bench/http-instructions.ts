@@ -5,9 +5,10 @@
  * The req/s benches (bench/http.ts, bench/http-paired.ts) time the servers on a shared two-core
  * machine with the load generator beside them; a few percent of integration cost sits inside what
  * other processes and JIT luck do to those timings from one run to the next. An instruction count
- * moves far less with the machine's load: two runs side by side put a server's median within 0.3% of
- * each other, a run alone counted 2.7% fewer for every server (V8's background compiles and GCs
- * land differently), and two runs alone minutes apart put node:http's bare 2.9% apart (2026-12-03), so
+ * moves far less with the machine's load than a time does, but it still moves from run to run: two
+ * runs side by side once put a server's median within 0.3% of each other, yet bare servers of the
+ * same code counted up to 5.7% apart in different runs (2026-12-03), and one bare process spread its
+ * own windows over 9%. Count several processes per variant (VIGIL_HTTP_INSTRUCTIONS_PROCESSES), and
  * compare variants of one run, not counts across runs. What it leaves out is the kernel's share (sockets: the same for every
  * variant here, as no integration makes a system call) and how fast the instructions run (cache
  * misses, branch mispredictions), which only the timed benches see.
@@ -27,6 +28,9 @@
  *
  *   pnpm bench:http-instructions            (node:http, express, fastify; also part of `pnpm bench`)
  *   pnpm bench:http-instructions node:http
+ *   VIGIL_HTTP_INSTRUCTIONS_PROCESSES=3 pnpm bench:http-instructions node:http
+ *     (each variant counted in three processes, the figure their median: one process's count is
+ *     its JIT's luck to within a few percent, see processesPerVariant)
  *   VIGIL_HTTP_INSTRUCTIONS_KEEP=/tmp/cg pnpm bench:http-instructions node:http
  *     (keeps callgrind's dumps in /tmp/cg: `callgrind_annotate <dump>` lists a window's instructions
  *     by function; JIT-compiled JavaScript shows as bare addresses)
@@ -53,6 +57,14 @@ const countedWindows = 5;
 const connections = 1;
 /** Servers counted at once, on the two cores; the variants of one run share the conditions they are compared under. */
 const parallelServers = 2;
+/**
+ * Processes counted per variant; the figure is the median over them, so one process's bad spell
+ * (on 2026-12-03 a bare node:http process spread its own windows over 9%) cannot decide it.
+ */
+const processesPerVariant = Number(process.env.VIGIL_HTTP_INSTRUCTIONS_PROCESSES ?? 1);
+if (!Number.isInteger(processesPerVariant) || processesPerVariant < 1) {
+  throw new Error(`bench:http-instructions: VIGIL_HTTP_INSTRUCTIONS_PROCESSES must be a positive integer, got "${process.env.VIGIL_HTTP_INSTRUCTIONS_PROCESSES}"`);
+}
 
 const only = frameworkArgument('bench:http-instructions', process.argv[2]);
 
@@ -79,8 +91,8 @@ async function recordedRequests(metricsUrl: string): Promise<number> {
 }
 
 /** Counts one server; resolves with its instructions per request, one reading per counted window. */
-async function countVariant(framework: Framework, instrumentation: Instrumentation, directory: string): Promise<number[]> {
-  const dumpName = `${framework.replace(':', '-')}.${instrumentation}.out`;
+async function countVariant(framework: Framework, instrumentation: Instrumentation, directory: string, processIndex: number): Promise<number[]> {
+  const dumpName = `${framework.replace(':', '-')}.${instrumentation}.${processIndex}.out`;
   // A kept directory may hold an earlier run's dumps of this server.
   for (const name of readdirSync(directory)) if (name.startsWith(dumpName)) rmSync(join(directory, name));
   const server = await startServer(framework, instrumentation, ['valgrind', '--quiet', '--tool=callgrind', '--dump-line=no', `--callgrind-out-file=${join(directory, dumpName)}`]);
@@ -144,10 +156,11 @@ async function main(): Promise<void> {
   if (kept !== undefined) mkdirSync(kept, { recursive: true });
   const directory = kept ?? mkdtempSync(join(tmpdir(), 'vigil-callgrind-'));
   console.log(
-    `request-path instructions, callgrind in the server process; node ${process.version}; ${warmupRequests} requests warm-up, ` +
+    `request-path instructions, callgrind in the server process; node ${process.version}; ${processesPerVariant} process(es) per variant, ${warmupRequests} requests warm-up, ` +
       `${settlingRequests} settling, then ${countedWindows} counted windows of ${windowRequests}; autocannon ${connections} connections, GET /api/items/:id`,
   );
-  console.log(`\n  ${'server'.padEnd(34)}${'instr/req'.padStart(12)}${'(windows min-max)'.padStart(20)}${'vs bare'.padStart(10)}`);
+  const rangeHeading = processesPerVariant === 1 ? '(windows min-max)' : '(processes min-max)';
+  console.log(`\n  ${'server'.padEnd(34)}${'instr/req'.padStart(12)}${rangeHeading.padStart(22)}${'vs bare'.padStart(10)}`);
   const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
   try {
     for (const framework of frameworks) {
@@ -160,17 +173,20 @@ async function main(): Promise<void> {
         ...(framework === 'express' ? (['vigil-express-middleware'] as const) : []),
         ...(peer === undefined ? [] : [peer]),
       ];
-      const counted = await inParallel(
-        variants.map((instrumentation) => () => countVariant(framework, instrumentation, directory)),
-        parallelServers,
-      );
-      const perRequest = new Map(variants.map((instrumentation, index) => [instrumentation, median(counted[index]!)]));
+      // Process by process, every variant once, so the variants compared share the machine's spells.
+      const tasks = Array.from({ length: processesPerVariant }, (_, processIndex) =>
+        variants.map((instrumentation) => () => countVariant(framework, instrumentation, directory, processIndex)),
+      ).flat();
+      const counts = await inParallel(tasks, parallelServers);
+      /** Per variant: each process's median window. */
+      const processMedians = variants.map((_, index) => Array.from({ length: processesPerVariant }, (_, processIndex) => median(counts[processIndex * variants.length + index]!)));
+      const perRequest = new Map(variants.map((instrumentation, index) => [instrumentation, median(processMedians[index]!)]));
       const bare = perRequest.get('bare')!;
       variants.forEach((instrumentation, index) => {
-        const readings = counted[index]!;
+        const readings = processesPerVariant === 1 ? counts[index]! : processMedians[index]!;
         const range = `${Math.min(...readings).toFixed(0)}-${Math.max(...readings).toFixed(0)}`;
         console.log(
-          `  ${`${framework} ${instrumentation}`.padEnd(34)}${perRequest.get(instrumentation)!.toFixed(0).padStart(12)}${range.padStart(20)}` +
+          `  ${`${framework} ${instrumentation}`.padEnd(34)}${perRequest.get(instrumentation)!.toFixed(0).padStart(12)}${range.padStart(22)}` +
             `${(perRequest.get(instrumentation)! / bare).toFixed(3).padStart(10)}`,
         );
       });
@@ -196,7 +212,10 @@ async function main(): Promise<void> {
     if (kept === undefined) rmSync(directory, { recursive: true, force: true });
     else console.log(`  (callgrind dumps kept in ${kept})`);
   }
-  console.log('  (instr/req: median over the counted windows of instructions over requests, all threads of the server process, user space; no default metrics)');
+  console.log(
+    `  (instr/req: median over the counted windows of instructions over requests${processesPerVariant === 1 ? '' : `, then median over ${processesPerVariant} processes per variant`}, ` +
+      'all threads of the server process, user space; no default metrics)',
+  );
   printVerdicts();
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }

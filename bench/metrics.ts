@@ -5,6 +5,7 @@
  *
  *   pnpm exec tsx --conditions=vigil-source bench/metrics.ts     (also run by `pnpm bench`)
  */
+import { channel } from 'node:diagnostics_channel';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
@@ -207,14 +208,16 @@ const counterCases: Case[] = [
 // --- node:http request, no sockets -------------------------------------------------------------
 /**
  * What the node:http integration's own code costs a request, away from the network stack: a real
- * IncomingMessage and ServerResponse go through the handler, then the response is marked finished
- * and closed, as node:http does once the reply is written. On loopback a request costs tens of
- * microseconds of kernel and parser work whose noise hides a few hundred nanoseconds; bench:http
- * and bench:http-paired measure the whole request. The floor is what any 'close'-based measurement
- * pays: a closure listener and two clock reads.
+ * IncomingMessage and ServerResponse go through the handler, then the response is marked finished,
+ * its finish published and 'close' emitted, as Node's server does once the reply is written. On
+ * loopback a request costs tens of microseconds of kernel and parser work whose noise hides a few
+ * hundred nanoseconds; bench:http and bench:http-paired measure the whole request. The floor is what
+ * a measurement from a 'close' listener pays: the listener and two clock reads. Vigil's integration
+ * adds no listener (src/response-finish.ts), so it can cost less than that floor.
  */
 const httpCalls = syncCalls / 4;
 const unconnected = new Socket();
+const responseFinish = channel('http.server.response.finish');
 function answer(_request: IncomingMessage, response: ServerResponse): void {
   response.statusCode = 200;
 }
@@ -223,9 +226,14 @@ function serveOne(handler: (request: IncomingMessage, response: ServerResponse) 
   request.method = 'GET';
   request.url = '/api/items/42';
   const response = new ServerResponse(request);
+  // Node's server hands the app a response already on its connection, and takes it off once finished.
+  response.assignSocket(unconnected);
   handler(request, response);
-  // What node:http sets once the reply is flushed, and the event it then emits.
+  // What node:http sets once the reply is flushed, then publishes (once anything subscribes, for
+  // every response of the process, as here) and emits.
   (response as { finished: boolean }).finished = true;
+  if (responseFinish.hasSubscribers) responseFinish.publish({ request, response, socket: unconnected, server: undefined });
+  response.detachSocket(unconnected);
   response.emit('close');
 }
 const closeFloor = (request: IncomingMessage, response: ServerResponse): void => {

@@ -8,13 +8,13 @@ import { OutgoingMessage, ServerResponse, type IncomingMessage } from 'node:http
 // Imported, not the global accessor: see timed.ts.
 import { performance } from 'node:perf_hooks';
 import type { HistogramFamily, HistogramSeries } from './families.js';
+import { clientClosedStatusCode, watchUntilFinished, type FinishedResponseSink } from './response-finish.js';
 import { compileRoutes, type RouteMatcher } from './route-templates.js';
 
 /** `route` label of requests that matched no route (404s, scanners). */
 export const unmatchedRoute = 'unmatched';
 /** `status_code` of requests whose client went away before the response finished (nginx's 499). */
 export const clientClosedStatus = '499';
-const clientClosedStatusCode = 499;
 
 /**
  * Paths the middleware skips unless told otherwise: the scrape endpoint and @vigil/health's
@@ -201,89 +201,77 @@ const isFinished = responseFlag('writableFinished');
 const isEnded = responseFlag('writableEnded');
 
 /**
- * Measures responses from the moment `watch` is called until they close. 'close' comes once per
+ * Records a response once it is over: its method, its route (`unmatched` when resolving it throws),
+ * its status and how long it took. Never throws: it runs from response and connection events.
+ */
+class ResponseRecorder<C> implements FinishedResponseSink<C> {
+  constructor(
+    private readonly recorder: HttpRecorder,
+    private readonly methodOf: (context: C) => string | undefined,
+    private readonly routeOf: (context: C) => string,
+  ) {}
+
+  finished(context: C, _response: ServerResponse, status: number, durationMs: number): void {
+    let route = unmatchedRoute;
+    try {
+      route = this.routeOf(context);
+    } catch {
+      // Fall back to the fixed label.
+    }
+    try {
+      this.recorder.record(this.methodOf(context), route, status, durationMs);
+    } catch {
+      // A throw here would be an uncaught exception in the app.
+    }
+  }
+}
+
+/**
+ * Measures responses from the moment `watch` is called until they close, with a 'close' listener
+ * per response: for the responses response-finish.ts leaves to its caller. 'close' comes once per
  * response, after 'finish' or when the client went away first (then the status is 499).
  *
  * Each response gets its own small listener closing over the start time and the request, and
  * nothing is written onto the response. Express gives every request and response their own
  * prototype (`Object.setPrototypeOf` per request), so each of them has a hidden class no other
  * object shares: adding a property to one copies that class, several microseconds a property,
- * far more than allocating the closure. A plain node:http response is cheaper to write on (see
- * instrumentNodeHandler); Express and Fastify responses keep the closure.
+ * far more than allocating the closure.
  */
-function responseWatcher<C>(
-  recorder: HttpRecorder,
-  methodOf: (context: C) => string | undefined,
-  routeOf: (context: C) => string,
-  answered: (response: ServerResponse) => boolean = isFinished,
-): (response: ServerResponse, context: C) => void {
-  function closed(response: ServerResponse, context: C, start: number): void {
-    try {
-      const end = performance.now();
-      let route = unmatchedRoute;
-      try {
-        route = routeOf(context);
-      } catch {
-        // Fall back to the fixed label.
-      }
-      const status = answered(response) ? response.statusCode : clientClosedStatusCode;
-      recorder.record(methodOf(context), route, status, end - start);
-    } catch {
-      // A throw here would be an uncaught exception in the app.
-    }
-  }
+function responseWatcher<C>(sink: FinishedResponseSink<C>, answered: (response: ServerResponse) => boolean = isFinished): (response: ServerResponse, context: C) => void {
   return (response, context) => {
     const start = performance.now();
-    listenForClose(response, () => closed(response, context, start));
+    listenForClose(response, () => {
+      try {
+        const end = performance.now();
+        sink.finished(context, response, answered(response) ? response.statusCode : clientClosedStatusCode, end - start);
+      } catch {
+        // A throw here would be an uncaught exception in the app.
+      }
+    });
+  };
+}
+
+/**
+ * Watches a request's response from now to its finish, from Node's diagnostics channel with no listener
+ * on the response (response-finish.ts); a response it leaves to its caller gets a 'close' listener.
+ */
+function finishWatcher<C extends IncomingMessage>(sink: FinishedResponseSink<C>): (response: ServerResponse, request: C) => void {
+  const watchByListener = responseWatcher(sink);
+  return (response, request) => {
+    if (!watchUntilFinished(request, response, sink, request)) watchByListener(response, request);
   };
 }
 
 const methodOfRequest = (request: IncomingMessage): string | undefined => request.method;
 
-/**
- * The node:http integration: one 'close' listener per handler, shared by every response it watches,
- * and the start time written on the response. A closure per response is allocated, and V8 sets up
- * each new closure on its first call (its lazy-compile stub), on every request; the write is neither.
- * A node:http response is a plain ServerResponse, so the write takes the same hidden-class step every
- * time (unlike Express's, see responseWatcher), and the request is the response's own `req`. A
- * response that is not a ServerResponse of that request (a test double) is watched by the closure.
- */
+/** The node:http integration: each response is timed from the handler's call to its finish (see finishWatcher). */
 export function instrumentNodeHandler(recorder: HttpRecorder, handler: NodeHandler, options: NodeHttpOptions): NodeHandler {
   const matchRoute: (request: IncomingMessage) => string | undefined =
     typeof options.routes === 'function'
       ? options.routes
       : ((matchUrl: RouteMatcher) => (request: IncomingMessage) => matchUrl(request.url ?? '/'))(compileRoutes(options.routes));
   const routeOf = (request: IncomingMessage): string => (explicitRoutesSet ? explicitRoutes.get(request) : undefined) ?? matchRoute(request) ?? unmatchedRoute;
-  // Per handler, so two VigilMetrics wrapping one server each keep their own start time.
-  const startKey: unique symbol = Symbol('vigil.http.start');
-  type StartedResponse = ServerResponse & { [startKey]?: number };
-  function closed(this: StartedResponse): void {
-    try {
-      const end = performance.now();
-      const start = this[startKey];
-      if (start === undefined) return;
-      const request = this.req;
-      let route = unmatchedRoute;
-      try {
-        route = routeOf(request);
-      } catch {
-        // Fall back to the fixed label.
-      }
-      const status = this.writableFinished ? this.statusCode : clientClosedStatusCode;
-      recorder.record(request.method, route, status, end - start);
-    } catch {
-      // A throw here would be an uncaught exception in the app.
-    }
-  }
-  const watchOther = responseWatcher<IncomingMessage>(recorder, methodOfRequest, routeOf);
-  return watchedHandler(recorder, handler, (response, request) => {
-    if (response instanceof ServerResponse && response.req === request) {
-      (response as StartedResponse)[startKey] = performance.now();
-      addListener.call(response, 'close', closed);
-    } else {
-      watchOther(response, request);
-    }
-  });
+  return watchedHandler(recorder, handler, finishWatcher(new ResponseRecorder<IncomingMessage>(recorder, methodOfRequest, routeOf)));
 }
 
 /** `handler`, watching every response it is given that the recorder does not exclude. */
@@ -417,7 +405,7 @@ function expressRoute(request: ExpressLikeRequest): string {
 const middlewareSwitches = new WeakMap<object, { standAside: boolean; readonly recorder: HttpRecorder }>();
 
 export function expressMiddleware(recorder: HttpRecorder): ExpressMiddleware {
-  const watch = responseWatcher<ExpressLikeRequest>(recorder, methodOfRequest, expressRoute);
+  const watch = finishWatcher(new ResponseRecorder<ExpressLikeRequest>(recorder, methodOfRequest, expressRoute));
   const state = { standAside: false, recorder };
   const middleware: ExpressMiddleware = function vigilHttpMetrics(request, response, next) {
     try {
@@ -447,15 +435,15 @@ function silenceMiddlewares(recorder: HttpRecorder, stack: readonly RouterLayer[
 
 /**
  * An Express app measured from the server's side: `http.createServer(vigil.expressHandler(app))`.
- * One 'close' listener per response and no layer in the app's router, so it costs less than the
- * middleware (Express runs every middleware through its router's layer machinery, which alone costs
- * a few percent of a small request) and it sees every request, those answered by middleware ahead of
- * where Vigil's would sit included. Labels are the middleware's: read from the request at 'close',
- * after Express has routed it. Vigil's middleware, if the app also has it, stands aside: the stack is
- * looked at on each of the first requests until the app has routes, as apps add them after wrapping.
+ * No layer in the app's router, so it costs less than the middleware (Express runs every middleware
+ * through its router's layer machinery, which alone costs a few percent of a small request), and it
+ * sees every request, those answered by middleware ahead of where Vigil's would sit included. Labels
+ * are the middleware's: read from the request once the response is over, after Express has routed
+ * it. Vigil's middleware, if the app also has it, stands aside: the stack is looked at on each of the
+ * first requests until the app has routes, as apps add them after wrapping.
  */
 export function expressHandler(recorder: HttpRecorder, app: NodeHandler): NodeHandler {
-  const watch = responseWatcher<ExpressLikeRequest>(recorder, methodOfRequest, expressRoute);
+  const watch = finishWatcher(new ResponseRecorder<ExpressLikeRequest>(recorder, methodOfRequest, expressRoute));
   let stackChecked = false;
   return watchedHandler(recorder, app, (response, request) => {
     if (!stackChecked) {
@@ -512,21 +500,23 @@ const methodOfFastifyRequest = (request: FastifyLikeRequest): string => request.
  *
  * No `onResponse` hook: having one makes Fastify add its own 'finish' and 'error' listeners to every
  * response (`setupResponseListeners`, which it otherwise does only with its logger on), and that cost
- * more than all of Vigil's code. At 'close' a response the app ended is counted with its status and
- * one it never ended as 499. `writableFinished` cannot tell them apart here: under `inject()` it stays
- * false on responses that did finish, as light-my-request's socket never flushes.
+ * more than all of Vigil's code. On a server, responses are timed to their finish as node:http's are
+ * (see finishWatcher). Under `inject()` they get a 'close' listener, and at 'close' a response the app
+ * ended counts with its status and one it never ended as 499: light-my-request's socket never
+ * flushes, so `writableFinished` stays false on responses that did finish.
  */
 export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
   // One mark per plugin, so two VigilMetrics on one app each count every response.
   const watched: unique symbol = Symbol('vigil.http.watched');
   type WatchedResponse = ServerResponse & { [watched]?: true };
-  const watch = responseWatcher<FastifyLikeRequest>(recorder, methodOfFastifyRequest, fastifyRoute, isEnded);
+  const sink = new ResponseRecorder<FastifyLikeRequest>(recorder, methodOfFastifyRequest, fastifyRoute);
+  const watchByListener = responseWatcher(sink, isEnded);
   const start = (request: FastifyLikeRequest, reply: FastifyLikeReply): void => {
     if (recorder.excludes(request.raw.url)) return;
     // Written on Fastify's raw response, a plain ServerResponse (no per-request prototype as under
     // Express), so every response takes the same hidden-class step.
     (reply.raw as WatchedResponse)[watched] = true;
-    watch(reply.raw, request);
+    if (!watchUntilFinished(request.raw, reply.raw, sink, request)) watchByListener(reply.raw, request);
   };
   const plugin: FastifyPlugin = (instance, _options, done) => {
     instance.addHook('onRequest', (request, reply, hookDone) => {
