@@ -29,8 +29,8 @@
  *   pnpm bench:http-instructions            (node:http, express, fastify; also part of `pnpm bench`)
  *   pnpm bench:http-instructions node:http
  *   VIGIL_HTTP_INSTRUCTIONS_PROCESSES=3 pnpm bench:http-instructions node:http
- *     (each variant counted in three processes, the figure their median: one process's count is
- *     its JIT's luck to within a few percent, see processesPerVariant)
+ *     (each variant counted in three processes, the figure their median, so that one process's
+ *     bad spell cannot decide it; see processesPerVariant)
  *   VIGIL_HTTP_INSTRUCTIONS_KEEP=/tmp/cg pnpm bench:http-instructions node:http
  *     (keeps callgrind's dumps in /tmp/cg: `callgrind_annotate <dump>` lists a window's instructions
  *     by function; JIT-compiled JavaScript shows as bare addresses)
