@@ -211,7 +211,7 @@ class ResponseRecorder<C> implements FinishedResponseSink<C> {
     private readonly routeOf: (context: C) => string,
   ) {}
 
-  finished(context: C, _response: ServerResponse, status: number, durationMs: number): void {
+  finished(context: C, status: number, durationMs: number): void {
     let route = unmatchedRoute;
     try {
       route = this.routeOf(context);
@@ -243,7 +243,7 @@ function responseWatcher<C>(sink: FinishedResponseSink<C>, answered: (response: 
     listenForClose(response, () => {
       try {
         const end = performance.now();
-        sink.finished(context, response, answered(response) ? response.statusCode : clientClosedStatusCode, end - start);
+        sink.finished(context, answered(response) ? response.statusCode : clientClosedStatusCode, end - start);
       } catch {
         // A throw here would be an uncaught exception in the app.
       }

@@ -22,7 +22,6 @@
  * an object and a call per response, which the subscriber passes over with one comparison.
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { EventEmitter } from 'node:events';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 // Imported, not the global accessor: see timed.ts.
@@ -33,7 +32,7 @@ export const clientClosedStatusCode = 499;
 
 /** Where a watched response's measurement goes. Called once per response; must not throw. */
 export interface FinishedResponseSink<C> {
-  finished(context: C, response: ServerResponse, status: number, durationMs: number): void;
+  finished(context: C, status: number, durationMs: number): void;
 }
 
 const servingKey = Symbol('vigil.http.serving');
@@ -64,8 +63,6 @@ interface ResponseFinishMessage {
   readonly socket: ServedSocket;
 }
 
-const addListener = EventEmitter.prototype.on;
-
 let subscribed = false;
 
 /**
@@ -84,7 +81,7 @@ export function watchUntilFinished<C>(request: IncomingMessage, response: Server
       subscribe('http.server.response.finish', responseFinished);
       subscribed = true;
     }
-    addListener.call(socket, 'close', connectionClosed);
+    socket.on('close', connectionClosed);
   } else if (serving !== null) {
     // Pipelined behind a response that has not finished, or this response, watched already.
     return false;
@@ -101,7 +98,7 @@ function responseFinished(message: unknown): void {
   try {
     const { response, socket } = message as ResponseFinishMessage;
     // Also how the responses of servers that watch nothing are passed over.
-    if (socket[servingKey] === response) count(socket, response, response.statusCode);
+    if (socket[servingKey] === response) count(socket, response.statusCode);
   } catch {
     // A throw here would reach Node's HTTP server.
   }
@@ -110,17 +107,17 @@ function responseFinished(message: unknown): void {
 function connectionClosed(this: ServedSocket): void {
   try {
     const response = this[servingKey];
-    if (response !== null && response !== undefined) count(this, response, response.writableFinished ? response.statusCode : clientClosedStatusCode);
+    if (response !== null && response !== undefined) count(this, response.writableFinished ? response.statusCode : clientClosedStatusCode);
   } catch {
     // See responseFinished.
   }
 }
 
-function count(socket: ServedSocket, response: ServerResponse, status: number): void {
+function count(socket: ServedSocket, status: number): void {
   const end = performance.now();
   const context = socket[contextKey];
   socket[servingKey] = null;
   // Not kept past its response: an idle keep-alive connection holds no request.
   socket[contextKey] = undefined;
-  socket[sinkKey].finished(context, response, status, end - socket[startKey]);
+  socket[sinkKey].finished(context, status, end - socket[startKey]);
 }

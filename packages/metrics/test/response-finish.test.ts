@@ -12,7 +12,7 @@ interface Finished {
 /** A sink that keeps what it is given, labelled by the request's URL. */
 function collectingSink(): FinishedResponseSink<string> & { readonly finishes: Finished[] } {
   const finishes: Finished[] = [];
-  return { finishes, finished: (context, _response, status, durationMs) => void finishes.push({ context, status, durationMs }) };
+  return { finishes, finished: (context, status, durationMs) => void finishes.push({ context, status, durationMs }) };
 }
 
 const closers: Array<() => Promise<unknown>> = [];
