@@ -5,13 +5,14 @@
  * The req/s benches (bench/http.ts, bench/http-paired.ts) time the servers on a shared two-core
  * machine with the load generator beside them; a few percent of integration cost sits inside what
  * other processes and JIT luck do to those timings from one run to the next. An instruction count
- * moves far less with the machine's load than a time does, but it still moves from run to run: two
- * runs side by side once put a server's median within 0.3% of each other, yet bare servers of the
- * same code counted up to 5.7% apart in different runs (2026-12-03), and one bare process spread its
- * own windows over 9%. Count several processes per variant (VIGIL_HTTP_INSTRUCTIONS_PROCESSES), and
- * compare variants of one run, not counts across runs. What it leaves out is the kernel's share (sockets: the same for every
- * variant here, as no integration makes a system call) and how fast the instructions run (cache
- * misses, branch mispredictions), which only the timed benches see.
+ * does not move with the machine's load. It did move with V8's collectors, which tune themselves by
+ * time (see collectorFlags): until they were held still, bare servers of the same code counted up to
+ * 5.7% apart in different runs, and one bare process spread its own windows over 9%. Held, four of
+ * a server's five counted windows agree to within 0.2% (see settlingRequests). Compare variants of
+ * one run all the same, and count several processes per variant (VIGIL_HTTP_INSTRUCTIONS_PROCESSES)
+ * where a figure is close to its target. What it leaves out is the kernel's share (sockets: the same for every variant here, as no
+ * integration makes a system call), full collections (see collectorFlags) and how fast the
+ * instructions run (cache misses, branch mispredictions), which only the timed benches see.
  *
  * Each server is warmed up (V8 has compiled the hot paths), then loaded for a settling window that
  * is not counted, then for `countedWindows` counted windows. A window's instructions over its
@@ -50,11 +51,28 @@ import { median, printVerdicts, verdict } from './support.js';
 const warmupRequests = 30_000;
 /** A window counts whichever young-generation GCs fall in it; the longer the window, the less one GC more or less moves it. */
 const windowRequests = 10_000;
-/** Under valgrind V8 still compiles, and the first major GCs land, until some 40,000 requests (measured). */
+/**
+ * Under valgrind V8 still compiles until some 40,000 requests (measured). The first counted window
+ * still counts some 6% over the other four, with 10,000 settling requests or 20,000 (2026-12-03,
+ * Fastify, every variant): the median passes over it.
+ */
 const settlingRequests = 10_000;
 const countedWindows = 5;
 /** One connection, so every request has an event-loop turn of its own (see above). */
 const connections = 1;
+/**
+ * V8's collectors, held to what a request allocates. V8 tunes them by rates it measures per
+ * millisecond, and under valgrind every rate is some 50 times lower than in a real process:
+ * - It sized the young generation of one server and not of another: on 2026-12-03 a Fastify server
+ *   with Vigil ran twice as many scavenges per request as the bare one (timed without valgrind, the
+ *   two differed by some 7%), and each scavenge's fixed cost (walking V8's roots) came to over a third
+ *   of Vigil's count. Pinned at 16 MB semi-spaces, a server scavenges once per so many bytes allocated.
+ * - Full collections fell every 20,000 to 40,000 requests, each adding 15,000 to 18,000 instructions
+ *   a request to the window it fell in; timed without valgrind, a server ran one in 90,000 requests.
+ *   With the memory reducer off (it collects when the allocation rate looks low) and room to grow
+ *   the old generation, the counted windows hold none.
+ */
+const collectorFlags = ['--min-semi-space-size=16', '--max-semi-space-size=16', '--no-memory-reducer', '--initial-old-space-size=512'];
 /** Servers counted at once, on the two cores; the variants of one run share the conditions they are compared under. */
 const parallelServers = 2;
 /**
@@ -95,7 +113,7 @@ async function countVariant(framework: Framework, instrumentation: Instrumentati
   const dumpName = `${framework.replace(':', '-')}.${instrumentation}.${processIndex}.out`;
   // A kept directory may hold an earlier run's dumps of this server.
   for (const name of readdirSync(directory)) if (name.startsWith(dumpName)) rmSync(join(directory, name));
-  const server = await startServer(framework, instrumentation, ['valgrind', '--quiet', '--tool=callgrind', '--dump-line=no', `--callgrind-out-file=${join(directory, dumpName)}`]);
+  const server = await startServer(framework, instrumentation, ['valgrind', '--quiet', '--tool=callgrind', '--dump-line=no', `--callgrind-out-file=${join(directory, dumpName)}`], collectorFlags);
   let sent = 0;
   /** Sends `amount` requests; resolves with how many were answered. */
   const load = async (amount: number): Promise<number> => {

@@ -89,8 +89,8 @@ export function ask<T>(child: ChildProcess, message: 'cpu' | 'profile-start' | '
  * exits first. `wrapper` runs Node under another program (bench/http-instructions.ts: valgrind),
  * with the same IPC channel as a fork.
  */
-async function forkServers(args: readonly string[], wrapper: readonly string[] = []): Promise<{ child: ChildProcess; ports: readonly number[] }> {
-  const execArgv = ['--conditions=vigil-source', '--import', 'tsx'];
+async function forkServers(args: readonly string[], wrapper: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<{ child: ChildProcess; ports: readonly number[] }> {
+  const execArgv = [...nodeFlags, '--conditions=vigil-source', '--import', 'tsx'];
   const file = fileURLToPath(import.meta.url);
   const child =
     wrapper.length === 0
@@ -105,9 +105,12 @@ async function forkServers(args: readonly string[], wrapper: readonly string[] =
 
 const urlOf = (port: number): string => `http://127.0.0.1:${port}/api/items/42`;
 
-/** Forks this file as one server (under `wrapper`, if given) and resolves once it listens; rejects if it exits first. */
-export async function startServer(framework: Framework, instrumentation: Instrumentation, wrapper?: readonly string[]): Promise<BenchServer> {
-  const { child, ports } = await forkServers([framework, instrumentation], wrapper);
+/**
+ * Forks this file as one server (under `wrapper`, if given, and with Node's `nodeFlags`) and resolves
+ * once it listens; rejects if it exits first.
+ */
+export async function startServer(framework: Framework, instrumentation: Instrumentation, wrapper?: readonly string[], nodeFlags?: readonly string[]): Promise<BenchServer> {
+  const { child, ports } = await forkServers([framework, instrumentation], wrapper, nodeFlags);
   return { child, url: urlOf(ports[0]!) };
 }
 

@@ -8,7 +8,7 @@ import { OutgoingMessage, ServerResponse, type IncomingMessage } from 'node:http
 // Imported, not the global accessor: see timed.ts.
 import { performance } from 'node:perf_hooks';
 import type { HistogramFamily, HistogramSeries } from './families.js';
-import { clientClosedStatusCode, watchUntilFinished, type FinishedResponseSink } from './response-finish.js';
+import { clientClosedStatusCode, handOver, watchUntilFinished, type FinishedResponseSink } from './response-finish.js';
 import { compileRoutes, type RouteMatcher } from './route-templates.js';
 
 /** `route` label of requests that matched no route (404s, scanners). */
@@ -470,18 +470,32 @@ export interface FastifyLikeReply {
 }
 type FastifyLikeHook = (request: FastifyLikeRequest, reply: FastifyLikeReply, done: () => void) => void;
 type FastifyLikeSendHook = (request: FastifyLikeRequest, reply: FastifyLikeReply, payload: unknown, done: (error: null, payload: unknown) => void) => void;
+/** The options of a route as Fastify's `onRoute` hook passes them, which it lets the hook change. */
+export interface FastifyLikeRouteOptions {
+  readonly url: string;
+  onRequest?: FastifyLikeHook | readonly FastifyLikeHook[] | undefined;
+}
 export interface FastifyLikeInstance {
   addHook(name: 'onRequest', hook: FastifyLikeHook): unknown;
   addHook(name: 'onSend', hook: FastifyLikeSendHook): unknown;
+  addHook(name: 'onRoute', hook: (routeOptions: FastifyLikeRouteOptions) => void): unknown;
 }
 export type FastifyPlugin = (instance: FastifyLikeInstance, options: unknown, done: (error?: Error) => void) => void;
 
-/** The route label of a Fastify request: an explicit template, the route's url, or `unmatched`. Never throws. */
+/** A Fastify request's explicit template (setRouteTemplate on its raw request), if it was given one. */
+function explicitFastifyRoute(request: FastifyLikeRequest): string | undefined {
+  return explicitRoutesSet ? explicitRoutes.get(request.raw) : undefined;
+}
+
+/**
+ * The route label of a Fastify request: an explicit template, the route's url, or `unmatched`. Never
+ * throws. For responses no route's own hook labelled (see fastifyPlugin): `routeOptions` is a getter
+ * that builds a dozen-field object and asks the router about version constraints on every read.
+ */
 function fastifyRoute(request: FastifyLikeRequest): string {
   try {
-    // Fastify's `routeOptions` getter builds an object on every call: read it once. Its `url` is
-    // undefined exactly when the request is a 404 (`is404` tests the same field).
-    return (explicitRoutesSet ? explicitRoutes.get(request.raw) : undefined) ?? request.routeOptions?.url ?? unmatchedRoute;
+    // Read once. Its `url` is undefined exactly when the request is a 404 (`is404` tests the same field).
+    return explicitFastifyRoute(request) ?? request.routeOptions?.url ?? unmatchedRoute;
   } catch {
     return unmatchedRoute;
   }
@@ -497,6 +511,12 @@ const methodOfFastifyRequest = (request: FastifyLikeRequest): string => request.
  *   later `onRequest` hooks once one has replied or failed, as a rate limiter or CORS preflight
  *   registered ahead of Vigil does; their replies (and errors) still pass through `onSend`. Those are
  *   timed from the reply, the only moment Vigil sees them.
+ *
+ * Labels: every route registered after the plugin gets an `onRequest` hook of its own (through
+ * `onRoute`), which runs after the app-wide ones and hands the response to a sink that knows the
+ * route's url. A response that never reaches it (a 404, a reply from an earlier hook, a route added
+ * before the plugin) is labelled at its finish from `routeOptions`, which costs more per request than
+ * the route's hook does.
  *
  * No `onResponse` hook: having one makes Fastify add its own 'finish' and 'error' listeners to every
  * response (`setupResponseListeners`, which it otherwise does only with its logger on), and that cost
@@ -518,6 +538,26 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
     (reply.raw as WatchedResponse)[watched] = true;
     if (!watchUntilFinished(request.raw, reply.raw, sink, request)) watchByListener(reply.raw, request);
   };
+  /** This plugin's route hooks, so a route's options that already hold one do not get a second. */
+  const routeHooks = new WeakSet<FastifyLikeHook>();
+  const labelRoute = (routeOptions: FastifyLikeRouteOptions): void => {
+    const { url } = routeOptions;
+    if (typeof url !== 'string') return;
+    const routeSink = new ResponseRecorder<FastifyLikeRequest>(recorder, methodOfFastifyRequest, (request) => explicitFastifyRoute(request) ?? url);
+    const hook: FastifyLikeHook = (_request, reply, hookDone) => {
+      try {
+        handOver(reply.raw, sink, routeSink);
+      } catch {
+        // See watchedHandler.
+      }
+      hookDone();
+    };
+    const existing = routeOptions.onRequest;
+    const hooks = existing === undefined ? [] : typeof existing === 'function' ? [existing] : [...existing];
+    if (hooks.some((each) => routeHooks.has(each))) return;
+    routeHooks.add(hook);
+    routeOptions.onRequest = [...hooks, hook];
+  };
   const plugin: FastifyPlugin = (instance, _options, done) => {
     instance.addHook('onRequest', (request, reply, hookDone) => {
       try {
@@ -534,6 +574,13 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
         // See watchedHandler.
       }
       hookDone(null, payload);
+    });
+    instance.addHook('onRoute', (routeOptions) => {
+      try {
+        labelRoute(routeOptions);
+      } catch {
+        // A route Vigil cannot add its hook to is labelled at its finish instead.
+      }
     });
     done();
   };

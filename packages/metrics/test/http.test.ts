@@ -173,6 +173,70 @@ describe('HTTP RED middleware', () => {
     expect(routeLabels(samples)).toEqual(new Set(['/api/items/:id', unmatchedRoute]));
   });
 
+  it('Fastify: a route added after the plugin is labelled by a hook of its own, with no routeOptions read; other responses from routeOptions', async () => {
+    const vigil = isolatedVigil();
+    const app = Fastify();
+    // A decorated app's requests inherit from a prototype of the app's own, on which the test can
+    // shadow Fastify's `routeOptions` getter (not configurable where Fastify defines it) to count reads.
+    app.decorateRequest('testMark', null);
+    let requestPrototype: object | undefined;
+    app.addHook('onRequest', (request, _reply, done) => {
+      requestPrototype ??= Object.getPrototypeOf(request) as object;
+      done();
+    });
+    app.get('/before/:id', async () => 'before');
+    await app.register(vigil.fastifyPlugin);
+    // App-wide, so it runs after Vigil's app-wide hook and before any route's own.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (request.url.endsWith('/deny')) void reply.code(403).send('no');
+      else done();
+    });
+    let routeHookCalls = 0;
+    const routeHook = (_request: unknown, _reply: unknown, done: () => void): void => {
+      routeHookCalls += 1;
+      done();
+    };
+    app.get('/after/:id', { onRequest: routeHook }, async () => 'after');
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => app.close());
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    let served = 0;
+    const serve = async (path: string): Promise<void> => {
+      await (await fetch(base + path)).text();
+      served += 1;
+      await eventually(vigil, (found) => findSamples(found, count).reduce((total, sample) => total + sample.value, 0) === served);
+    };
+    await serve('/before/warm-up');
+    let getter: (() => unknown) | undefined;
+    for (let owner = requestPrototype ?? null; owner !== null && getter === undefined; owner = Object.getPrototypeOf(owner) as object | null) {
+      getter = Object.getOwnPropertyDescriptor(owner, 'routeOptions')?.get;
+    }
+    let reads = 0;
+    Object.defineProperty(requestPrototype!, 'routeOptions', {
+      configurable: true,
+      get(this: object) {
+        reads += 1;
+        return getter!.call(this);
+      },
+    });
+    const readsFor = async (path: string): Promise<number> => {
+      reads = 0;
+      await serve(path);
+      return reads;
+    };
+    expect(await readsFor('/after/1')).toBe(0);
+    expect(await readsFor('/after/2')).toBe(0);
+    expect(await readsFor('/before/1')).toBeGreaterThan(0);
+    expect(await readsFor('/missing')).toBeGreaterThan(0);
+    expect(await readsFor('/after/deny')).toBeGreaterThan(0);
+    expect(routeHookCalls).toBe(2);
+    const samples = await samplesOf(vigil);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/after/:id', status_code: '200' })).toBe(2);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/after/:id', status_code: '403' })).toBe(1);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/before/:id', status_code: '200' })).toBe(2);
+    expect(sampleValue(samples, count, { method: 'GET', route: unmatchedRoute, status_code: '404' })).toBe(1);
+  });
+
   it('Fastify: counts replies sent and errors raised by a hook that runs before its own, as a rate limiter or an auth check registered first', async () => {
     // The reason the plugin also has an `onSend` hook: Fastify skips every later `onRequest` hook
     // once one has replied or failed, so an `onRequest`-only plugin would never see these 429s and 401s.
@@ -484,6 +548,10 @@ describe('HttpRecorder', () => {
     for (const url of ['/internal/3', '/internal/19?a=b', '/', undefined]) expect(large.excludes(url), String(url)).toBe(true);
     for (const url of ['/internal/20', '/internal/3/', '/api']) expect(large.excludes(url), url).toBe(false);
     expect(recorderWith(10, ['/']).recorder.excludes(undefined)).toBe(true);
+    // `/` with and without a query string, a path past ASCII, and near misses of each.
+    const short = recorderWith(10, ['/', '/ü/x', '/a']).recorder;
+    for (const url of ['/', '/?probe=1', '/ü/x', '/ü/x?y', '/a', '/a?b']) expect(short.excludes(url), url).toBe(true);
+    for (const url of ['/ü', '/ü/y', '/b', '/ab', '//']) expect(short.excludes(url), url).toBe(false);
   });
 
   it('labels the same whether a label set is new or cached, and counts statuses given as strings', async () => {

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, Agent, IncomingMessage, ServerResponse, type RequestListener, type Server } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clientClosedStatusCode, watchUntilFinished, type FinishedResponseSink } from '../src/response-finish.js';
+import { clientClosedStatusCode, handOver, watchUntilFinished, type FinishedResponseSink } from '../src/response-finish.js';
 
 interface Finished {
   readonly context: string;
@@ -160,6 +160,28 @@ describe('watchUntilFinished', () => {
     await until(() => sink.finishes.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(sink.finishes.map((finish) => finish.context)).toEqual(['watched']);
+  });
+
+  it('hands a watched response to another sink only from the sink that watches it', async () => {
+    const first = collectingSink();
+    const labelled = collectingSink();
+    const stranger = collectingSink();
+    const { port } = await listen((request, response) => {
+      watchUntilFinished(request, response, first, request.url!);
+      if (request.url === '/handed') handOver(response, first, labelled);
+      // A sink that does not watch this response cannot take it.
+      if (request.url === '/kept') handOver(response, stranger, labelled);
+      response.end();
+    });
+    for (const path of ['/handed', '/kept']) await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+    await until(() => first.finishes.length + labelled.finishes.length === 2);
+    expect(labelled.finishes.map((finish) => finish.context)).toEqual(['/handed']);
+    expect(first.finishes.map((finish) => finish.context)).toEqual(['/kept']);
+    expect(stranger.finishes).toEqual([]);
+    // Responses it does not watch (built by hand, or a double with no socket) are left alone.
+    const request = new IncomingMessage(new Socket());
+    expect(() => handOver(new ServerResponse(request), first, labelled)).not.toThrow();
+    expect(() => handOver({} as ServerResponse, first, labelled)).not.toThrow();
   });
 
   it('keeps the server answering when the sink throws', async () => {
