@@ -10,9 +10,10 @@
  * 5.7% apart in different runs, and one bare process spread its own windows over 9%. Held, four of
  * a server's five counted windows agree to within 0.2% (see settlingRequests). Compare variants of
  * one run all the same, and count several processes per variant (VIGIL_HTTP_INSTRUCTIONS_PROCESSES)
- * where a figure is close to its target. What it leaves out is the kernel's share (sockets: the same for every variant here, as no
- * integration makes a system call), full collections (see collectorFlags) and how fast the
- * instructions run (cache misses, branch mispredictions), which only the timed benches see.
+ * where a figure is close to its target. What it leaves out is the kernel's share (sockets: the same
+ * for every variant here, as no integration makes a system call), full collections (see
+ * collectorFlags) and how fast the instructions run (cache misses, branch mispredictions), which only
+ * the timed benches see.
  *
  * Each server is warmed up (V8 has compiled the hot paths), then loaded for a settling window that
  * is not counted, then for `countedWindows` counted windows. A window's instructions over its
@@ -64,11 +65,12 @@ const connections = 1;
  * V8's collectors, held to what a request allocates. V8 tunes them by rates it measures per
  * millisecond, and under valgrind every rate is some 50 times lower than in a real process:
  * - It sized the young generation of one server and not of another: on 2026-12-03 a Fastify server
- *   with Vigil ran twice as many scavenges per request as the bare one (timed without valgrind, the
- *   two differed by some 7%), and each scavenge's fixed cost (walking V8's roots) came to over a third
- *   of Vigil's count. Pinned at 16 MB semi-spaces, a server scavenges once per so many bytes allocated.
+ *   with Vigil ran twice as many scavenges per request as the bare one (callgrind's call counts in
+ *   kept dumps; in throwaway `--trace-gc` runs without valgrind, the two differed by some 7%), and
+ *   each scavenge's fixed cost (walking V8's roots) came to over a third of Vigil's count. Pinned at
+ *   16 MB semi-spaces, a server scavenges once per so many bytes allocated.
  * - Full collections fell every 20,000 to 40,000 requests, each adding 15,000 to 18,000 instructions
- *   a request to the window it fell in; timed without valgrind, a server ran one in 90,000 requests.
+ *   a request to the window it fell in; without valgrind (`--trace-gc`), a server ran one in 90,000.
  *   With the memory reducer off (it collects when the allocation rate looks low) and room to grow
  *   the old generation, the counted windows hold none.
  */
