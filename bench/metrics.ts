@@ -45,8 +45,15 @@ async function measure(cases: Case[]): Promise<Measured> {
   for (const c of cases) await c.run(Math.min(c.calls, 50_000)); // warm-up: let V8 optimise
   for (let round = 0; round < rounds; round++) {
     for (const c of cases) {
-      // Garbage left by the previous case (autometrics makes plenty) must not be collected on
-      // this case's clock; a young-generation collection clears it without a full-heap pause.
+      // What the previous case left in the young generation (autometrics leaves plenty) must not
+      // be collected on this case's clock. Two young-generation collections, not one: an object
+      // that survives its first is copied within the young generation and promoted only at its
+      // second, so after one, this case's first scavenge would still move the last case's
+      // survivors. (--trace-gc showed it: some 8 ms in the case after autometrics, about 100 ns
+      // a call, which had made @timedOperation read dearer than timed() around the same wrapper.)
+      // A full collection is no cure: it shrinks the young generation, and every case then ran at
+      // half speed.
+      collectGarbage({ type: 'minor' });
       collectGarbage({ type: 'minor' });
       const start = performance.now();
       await c.run(c.calls);

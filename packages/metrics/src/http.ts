@@ -5,8 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { OutgoingMessage, ServerResponse, type IncomingMessage } from 'node:http';
-// Imported, not the global accessor: see timed.ts.
-import { performance } from 'node:perf_hooks';
+import { monotonicMs } from './clock.js';
 import type { HistogramFamily, HistogramSeries } from './families.js';
 import { clientClosedStatusCode, handOver, watchUntilFinished, type FinishedResponseSink } from './response-finish.js';
 import { compileRoutes, type RouteMatcher } from './route-templates.js';
@@ -239,10 +238,10 @@ class ResponseRecorder<C> implements FinishedResponseSink<C> {
  */
 function responseWatcher<C>(sink: FinishedResponseSink<C>, answered: (response: ServerResponse) => boolean = isFinished): (response: ServerResponse, context: C) => void {
   return (response, context) => {
-    const start = performance.now();
+    const start = monotonicMs();
     listenForClose(response, () => {
       try {
-        const end = performance.now();
+        const end = monotonicMs();
         sink.finished(context, answered(response) ? response.statusCode : clientClosedStatusCode, end - start);
       } catch {
         // A throw here would be an uncaught exception in the app.
@@ -538,11 +537,14 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
     (reply.raw as WatchedResponse)[watched] = true;
     if (!watchUntilFinished(request.raw, reply.raw, sink, request)) watchByListener(reply.raw, request);
   };
-  /** This plugin's route hooks, so a route's options that already hold one do not get a second. */
+  /**
+   * This plugin's route hooks. Options copied from a route that already has one (a plugin that adds
+   * a route from another's options, in its own `onRoute`) carry that route's hook and its url, which
+   * is replaced here; left in place, it would take the response first and label it with the other url.
+   */
   const routeHooks = new WeakSet<FastifyLikeHook>();
   const labelRoute = (routeOptions: FastifyLikeRouteOptions): void => {
     const { url } = routeOptions;
-    if (typeof url !== 'string') return;
     const routeSink = new ResponseRecorder<FastifyLikeRequest>(recorder, methodOfFastifyRequest, (request) => explicitFastifyRoute(request) ?? url);
     const hook: FastifyLikeHook = (_request, reply, hookDone) => {
       try {
@@ -553,10 +555,10 @@ export function fastifyPlugin(recorder: HttpRecorder): FastifyPlugin {
       hookDone();
     };
     const existing = routeOptions.onRequest;
-    const hooks = existing === undefined ? [] : typeof existing === 'function' ? [existing] : [...existing];
-    if (hooks.some((each) => routeHooks.has(each))) return;
+    const hooks = existing === undefined ? [] : typeof existing === 'function' ? [existing] : existing;
     routeHooks.add(hook);
-    routeOptions.onRequest = [...hooks, hook];
+    // A new array: the one in the options may be the user's own.
+    routeOptions.onRequest = [...hooks.filter((each) => !routeHooks.has(each)), hook];
   };
   const plugin: FastifyPlugin = (instance, _options, done) => {
     instance.addHook('onRequest', (request, reply, hookDone) => {

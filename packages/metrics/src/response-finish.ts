@@ -24,8 +24,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-// Imported: the global `process` is an accessor, as `performance` is (see timed.ts).
-import { hrtime } from 'node:process';
+import { monotonicMs } from './clock.js';
 
 /** `status` of a response whose client went away before it finished (nginx's 499). */
 export const clientClosedStatusCode = 499;
@@ -66,17 +65,6 @@ interface ResponseFinishMessage {
 let subscribed = false;
 
 /**
- * Milliseconds on the monotonic clock, the one `performance.now()` reads. Not `performance.now()`
- * itself: its receiver check calls a `hasOwnProperty` builtin V8 does not inline, which callgrind
- * counted at some 90 instructions a read, two a response; `hrtime()`'s pair is taken apart where
- * it is made.
- */
-function nowMs(): number {
-  const time = hrtime();
-  return time[0]! * 1e3 + time[1]! / 1e6;
-}
-
-/**
  * Starts timing `response` now and returns true, or returns false when it cannot be watched here
  * (see above) and the caller must watch it itself. Never throws.
  */
@@ -101,7 +89,7 @@ export function watchUntilFinished<C>(request: IncomingMessage, response: Server
   socket[servingKey] = response;
   socket[sinkKey] = sink as FinishedResponseSink<unknown>;
   socket[contextKey] = context;
-  socket[startKey] = nowMs();
+  socket[startKey] = monotonicMs();
   return true;
 }
 
@@ -136,7 +124,7 @@ function connectionClosed(this: ServedSocket): void {
 }
 
 function count(socket: ServedSocket, status: number): void {
-  const end = nowMs();
+  const end = monotonicMs();
   const context = socket[contextKey];
   socket[servingKey] = null;
   // Not kept past its response: an idle keep-alive connection holds no request.

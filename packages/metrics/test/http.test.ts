@@ -237,6 +237,31 @@ describe('HTTP RED middleware', () => {
     expect(sampleValue(samples, count, { method: 'GET', route: unmatchedRoute, status_code: '404' })).toBe(1);
   });
 
+  it("Fastify: a route added from another route's options, by an onRoute hook, is labelled with its own url", async () => {
+    const vigil = isolatedVigil();
+    const app = Fastify();
+    await app.register(vigil.fastifyPlugin);
+    // Runs after Vigil's onRoute, so the options it copies already hold Vigil's hook for /v1.
+    app.addHook('onRoute', (routeOptions) => {
+      if (routeOptions.method === 'GET' && routeOptions.url.startsWith('/v1/')) {
+        app.route({ ...routeOptions, url: routeOptions.url.replace('/v1/', '/v2/') });
+      }
+    });
+    app.get('/v1/items/:id', async () => 'item');
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => app.close());
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    await (await fetch(`${base}/v1/items/1`)).text();
+    await (await fetch(`${base}/v2/items/1`)).text();
+    // Fastify's own HEAD route for /v2 is built from the copied options too.
+    await (await fetch(`${base}/v2/items/2`, { method: 'HEAD' })).text();
+    await eventually(vigil, (found) => findSamples(found, count).reduce((total, sample) => total + sample.value, 0) === 3);
+    const samples = await samplesOf(vigil);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/v1/items/:id', status_code: '200' })).toBe(1);
+    expect(sampleValue(samples, count, { method: 'GET', route: '/v2/items/:id', status_code: '200' })).toBe(1);
+    expect(sampleValue(samples, count, { method: 'HEAD', route: '/v2/items/:id', status_code: '200' })).toBe(1);
+  });
+
   it('Fastify: counts replies sent and errors raised by a hook that runs before its own, as a rate limiter or an auth check registered first', async () => {
     // The reason the plugin also has an `onSend` hook: Fastify skips every later `onRequest` hook
     // once one has replied or failed, so an `onRequest`-only plugin would never see these 429s and 401s.
