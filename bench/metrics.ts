@@ -8,16 +8,13 @@
 import { channel } from 'node:diagnostics_channel';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { autometrics } from '@autometrics/autometrics';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { createVigilMetrics, latencyBucketsSeconds } from '@vigil/metrics';
 import { parseExposition, sampleValue } from '../packages/metrics/test/helpers/exposition.js';
+import { clearYoungGeneration, collectGarbage } from './collector.js';
 import { populate } from './histogram-series.js';
 
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
 
 const rounds = 15;
 const syncCalls = 400_000;
@@ -45,16 +42,8 @@ async function measure(cases: Case[]): Promise<Measured> {
   for (const c of cases) await c.run(Math.min(c.calls, 50_000)); // warm-up: let V8 optimise
   for (let round = 0; round < rounds; round++) {
     for (const c of cases) {
-      // What the previous case left in the young generation (autometrics leaves plenty) must not
-      // be collected on this case's clock. Two young-generation collections, not one: an object
-      // that survives its first is copied within the young generation and promoted only at its
-      // second, so after one, this case's first scavenge would still move the last case's
-      // survivors. (--trace-gc showed it: some 8 ms in the case after autometrics, about 100 ns
-      // a call, which had made @timedOperation read dearer than timed() around the same wrapper.)
-      // A full collection is no cure: it shrinks the young generation, and every case then ran at
-      // half speed.
-      collectGarbage({ type: 'minor' });
-      collectGarbage({ type: 'minor' });
+      // What the previous case left (autometrics leaves plenty) is not collected on this case's clock.
+      clearYoungGeneration();
       const start = performance.now();
       await c.run(c.calls);
       samples.get(c.name)!.push(((performance.now() - start) * 1e6) / c.calls);
@@ -332,7 +321,7 @@ async function measureScrapes(cases: Case[]): Promise<Measured> {
   for (const c of cases) await c.run(1);
   for (let round = 0; round < rounds; round++) {
     for (const c of cases) {
-      collectGarbage({ type: 'minor' });
+      clearYoungGeneration();
       const start = performance.now();
       await c.run(1);
       samples.get(c.name)!.push(performance.now() - start);
