@@ -14,18 +14,12 @@ import { createVigilMetrics, latencyBucketsSeconds } from '@vigil/metrics';
 import { parseExposition, sampleValue } from '../packages/metrics/test/helpers/exposition.js';
 import { clearYoungGeneration, collectGarbage } from './collector.js';
 import { populate } from './histogram-series.js';
-
+import { median, pairedRatio, printVerdicts, verdict, type RoundSamples } from './support.js';
 
 const rounds = 15;
 const syncCalls = 400_000;
 const asyncCalls = 100_000;
 let sink = 0;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 type Case = { name: string; run: (calls: number) => void | Promise<void>; calls: number };
 
@@ -33,7 +27,7 @@ interface Measured {
   /** Median ns/call per case. */
   readonly medians: Map<string, number>;
   /** ns/call per case per round; rounds are aligned across cases. */
-  readonly rounds: Map<string, number[]>;
+  readonly rounds: RoundSamples;
 }
 
 /** Runs each case once per round, interleaved, so drift hits every case alike. */
@@ -52,17 +46,9 @@ async function measure(cases: Case[]): Promise<Measured> {
   return { medians: new Map([...samples].map(([name, values]) => [name, median(values)])), rounds: samples };
 }
 
-/**
- * Median over rounds of a ratio computed within each round. Cases of one round ran seconds
- * apart, so a ratio from the same round cancels most of the load other processes put on the
- * machine, which a ratio of two medians does not.
- */
-function pairedRatio(measured: Measured, ratio: (get: (name: string) => number) => number): number {
-  const perRound: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    perRound.push(ratio((name) => measured.rounds.get(name)![round]!));
-  }
-  return median(perRound);
+/** The median over rounds of a ratio taken within each round (support.ts's `pairedRatio`). */
+function roundRatio(measured: Measured, ratio: (get: (name: string) => number) => number): number {
+  return pairedRatio(measured.rounds, rounds, ratio);
 }
 
 // --- subjects --------------------------------------------------------------------------------
@@ -257,10 +243,6 @@ const httpCases: Case[] = [
 ];
 
 // --- report ----------------------------------------------------------------------------------
-const verdicts: string[] = [];
-function verdict(label: string, ok: boolean, detail: string): void {
-  verdicts.push(`${ok ? 'PASS' : 'FAIL'}  ${label}: ${detail}`);
-}
 function printTable(title: string, results: Map<string, number>, bare?: number): void {
   console.log(`\n${title}`);
   console.log(`${'case'.padEnd(36)}${'median ns/call'.padStart(16)}${bare === undefined ? '' : 'overhead ns'.padStart(14)}`);
@@ -278,9 +260,9 @@ function judgeTiming(kind: string, measured: Measured, floorCase: string): void 
   const promOverhead = results.get('prom-client labels().startTimer()')! - bare;
   for (const name of ['@timedOperation', 'timed()']) {
     const overhead = results.get(name)! - bare;
-    const vsFloor = pairedRatio(measured, (get) => (get(name) - get('bare call')) / (get(floorCase) - get('bare call')));
-    const vsProm = pairedRatio(measured, (get) => (get('prom-client labels().startTimer()') - get('bare call')) / (get(name) - get('bare call')));
-    const vsAutometrics = pairedRatio(measured, (get) => (get('@autometrics/autometrics') - get('bare call')) / (get(name) - get('bare call')));
+    const vsFloor = roundRatio(measured, (get) => (get(name) - get('bare call')) / (get(floorCase) - get('bare call')));
+    const vsProm = roundRatio(measured, (get) => (get('prom-client labels().startTimer()') - get('bare call')) / (get(name) - get('bare call')));
+    const vsAutometrics = roundRatio(measured, (get) => (get('@autometrics/autometrics') - get('bare call')) / (get(name) - get('bare call')));
     verdict(`${kind} ${name} overhead <= 1.3x floor`, vsFloor <= 1.3, `${fmt(vsFloor)}x (medians: ${overhead.toFixed(1)} ns vs floor ${floor.toFixed(1)} ns)`);
     const note = kind === 'async' ? `; ${floor.toFixed(1)} ns of ours is the continuation any wrapper needs` : '';
     verdict(
@@ -349,7 +331,7 @@ judgeTiming('async', asyncMeasured, 'two clocks + then() (wrapper floor)');
 const counterMeasured = await measure(counterCases);
 const counterResults = counterMeasured.medians;
 printTable(`counter increment (${syncCalls} calls per round)`, counterResults);
-const createdRatio = pairedRatio(counterMeasured, (get) => get('prom-client child.inc()') / get('PipelineMetrics.created()'));
+const createdRatio = roundRatio(counterMeasured, (get) => get('prom-client child.inc()') / get('PipelineMetrics.created()'));
 verdict(
   'created() >= 3x cheaper than prom-client child inc()',
   createdRatio >= 3,
@@ -359,7 +341,7 @@ verdict(
 const httpMeasured = await measure(httpCases);
 const httpResults = httpMeasured.medians;
 printTable(`node:http request through the handler, no sockets (${httpCalls} requests per round)`, httpResults, httpResults.get('request, no instrumentation'));
-const httpVsFloor = pairedRatio(httpMeasured, (get) => (get('vigil.httpHandler') - get('request, no instrumentation')) / (get("closure 'close' + two clocks (floor)") - get('request, no instrumentation')));
+const httpVsFloor = roundRatio(httpMeasured, (get) => (get('vigil.httpHandler') - get('request, no instrumentation')) / (get("closure 'close' + two clocks (floor)") - get('request, no instrumentation')));
 console.log(`  vigil.httpHandler's overhead is ${fmt(httpVsFloor)}x the floor's (median of per-round ratios); the rest of its cost is the route, the status and the histogram`);
 // A timing of a path that records nothing (a route that stopped matching, a response never closed)
 // would look cheap: every timed request must be in the histogram under its route and status.
@@ -378,9 +360,8 @@ verdict('no heap growth over 10M calls', growth < 1_000_000, `${(growth / 1e3).t
 console.log(`\nscrape of 2,000 histogram series (median of ${rounds} scrapes)`);
 const scrapes = await scrapeComparison();
 for (const [name, ms] of scrapes.medians) console.log(`${name.padEnd(36)}${ms.toFixed(2).padStart(12)} ms`);
-const scrapeRatio = pairedRatio(scrapes, (get) => get('prom-client registry.metrics()') / get('@vigil/metrics scrape()'));
+const scrapeRatio = roundRatio(scrapes, (get) => get('prom-client registry.metrics()') / get('@vigil/metrics scrape()'));
 verdict('scrape >= 3x faster than prom-client (bench/scrape.ts has 20,000 series and the event loop)', scrapeRatio >= 3, `${fmt(scrapeRatio)}x as fast as prom-client`);
 
-console.log('\ntargets');
-for (const line of verdicts) console.log(`  ${line}`);
+printVerdicts();
 console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s; sink ${sink > 0 ? 'ok' : 'zero'})`);
